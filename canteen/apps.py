@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CanteenConfig(AppConfig):
+    name = "canteen"
+    verbose_name = "食堂与超市"

@@ -1,0 +1,1 @@
+# The ledger, merchants and payments arrive with the canteen issue.

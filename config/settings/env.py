@@ -1,0 +1,34 @@
+"""The one place settings read the environment (django-environ).
+
+Every setting that differs between the embedded default, tests, CI and production is an
+environment variable read here, so `make run` needs none and production names them all.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+
+def database_config(default_sqlite_name: str = "smartoffice.sqlite3") -> dict[str, object]:
+    """DATABASE_URL if set, else SQLite in var/ tuned for a few concurrent writers."""
+    if env.str("DATABASE_URL", default=""):
+        db: dict[str, object] = env.db_url("DATABASE_URL")
+        db.setdefault("CONN_MAX_AGE", 0)
+        return db
+    VAR_DIR.mkdir(exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(VAR_DIR / default_sqlite_name),
+        "OPTIONS": {
+            # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+            # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+    }

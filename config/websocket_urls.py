@@ -1,0 +1,7 @@
+from django.urls import path
+
+from core.consumers import EventStreamConsumer
+
+websocket_urlpatterns = [
+    path("ws/events/", EventStreamConsumer.as_asgi()),
+]
