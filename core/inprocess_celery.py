@@ -25,7 +25,9 @@ class InProcessCelery:
             without_gossip=True,
         )
         VAR_DIR.mkdir(exist_ok=True)
-        self.beat = EmbeddedService(app, thread=True, schedule_filename=str(VAR_DIR / "celerybeat-schedule"))
+        beat = EmbeddedService(app, thread=True, schedule_filename=str(VAR_DIR / "celerybeat-schedule"))
+        assert isinstance(beat, threading.Thread)  # thread=True: never the multiprocessing variant
+        self.beat = beat
         self._thread = threading.Thread(target=self.worker.start, name="celery-worker", daemon=True)
 
     def start(self) -> None:

@@ -39,7 +39,8 @@ def _channel_layer() -> str:
 
 
 def _broker() -> str:
-    host, port = mqtt_endpoint()[:2]
+    endpoint = mqtt_endpoint()
+    host, port = endpoint.host, endpoint.port
     try:
         with socket.create_connection((host, port), timeout=1.0):
             return "ok"

@@ -80,7 +80,7 @@ class Bridge:
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         # Blocking put: a full inbox stops reading the socket, which is the backpressure we want.
-        self.inbox.put(Incoming(msg.topic, msg.payload, msg.mid, msg.qos, timezone.now()))
+        self.inbox.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos, timezone.now()))
 
     # workers
     def _take_batch(self) -> list[Incoming]:

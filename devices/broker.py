@@ -151,14 +151,16 @@ class HardenedBroker(Broker):
                 await w.close()
         await super().shutdown()
 
-    async def _initialize_client_session(self, reader, writer, remote_address, remote_port):  # type: ignore[override]
+    async def _initialize_client_session(  # type: ignore[no-untyped-def]
+        self, reader, writer, remote_address, remote_port
+    ):
         # same as amqtt 0.12.1 Broker._initialize_client_session, with authentication moved first
         self._handshaking.add(writer)
         try:  # amqtt has no CONNECT timeout: an idle/MQTT5 socket would otherwise hang here forever
             handler, session = await asyncio.wait_for(
                 BrokerProtocolHandler.init_from_connect(reader, writer, self.plugins_manager), self.connect_timeout)
             # (client_id is never empty here: amqtt's CONNECT decoder generates one for empty ids)
-            if not await super()._authenticate(session, None):  # type: ignore[arg-type]
+            if not await super()._authenticate(session, None):
                 await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
                 raise MQTTError(f"auth failed: client_id={session.client_id!r} username={session.username!r}")
         except (AMQTTError, MQTTError, NoDataError, OSError, TimeoutError) as exc:
@@ -184,12 +186,12 @@ class HardenedBroker(Broker):
         session.attributes["embedded_broker.authenticated"] = True
         return handler, session
 
-    async def _authenticate(self, session, listener):  # type: ignore[override]
+    async def _authenticate(self, session, listener):  # type: ignore[no-untyped-def]
         # already authenticated in _initialize_client_session (existing persistent sessions are
         # re-used by amqtt, so the flag is set on the final session object above)
         return bool(session.attributes.pop("embedded_broker.authenticated", False))
 
-    async def _publish_retained_messages_for_subscription(self, subscription, session):  # type: ignore[override]
+    async def _publish_retained_messages_for_subscription(self, subscription, session):  # type: ignore[no-untyped-def]
         topic_filter, _ = subscription
         own = [q for s, q in self._subscriptions.get(topic_filter, []) if s.client_id == session.client_id]
         if not own:

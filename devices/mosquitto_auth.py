@@ -115,7 +115,9 @@ def locked(directory: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def auth_files_write(*, directory: Path, devices: list[DeviceCred], platform_user: str, platform_password: str) -> dict[str, object]:
+def auth_files_write(
+    *, directory: Path, devices: list[DeviceCred], platform_user: str, platform_password: str
+) -> dict[str, object]:
     directory.mkdir(parents=True, exist_ok=True)
     with locked(directory):
         phash = platform_hash(platform_password, directory / "passwd", platform_user)

@@ -17,9 +17,6 @@ class MqttEndpoint:
     tls: bool
     embedded: bool
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter((self.host, self.port))
-
 
 def mqtt_endpoint() -> MqttEndpoint:
     url = settings.MQTT_URL

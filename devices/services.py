@@ -94,9 +94,9 @@ def device_status_set(*, device: Device, online: bool, at: datetime) -> bool:
         return False  # a stale retained message must not undo a newer state
     changed = device.online != online
     device.online, device.status_changed_at = online, at
-    fields = {"online": online, "status_changed_at": at}
+    fields: dict[str, object] = {"online": online, "status_changed_at": at}
     if online:
-        device.last_seen_at = fields["last_seen_at"] = at  # type: ignore[assignment]
+        device.last_seen_at = fields["last_seen_at"] = at
     Device.objects.filter(pk=device.pk).update(**fields)
     if changed:
         publish_on_commit(site_group(device.site.code), _presence_event(device))

@@ -54,7 +54,9 @@ class SimDevice:
         self.client.disconnect()
         self.client.loop_stop()
 
-    def publish_raw(self, channel: str, payload: bytes | str, *, qos: int = 1, retain: bool = False, topic: str | None = None) -> None:
+    def publish_raw(
+        self, channel: str, payload: bytes | str, *, qos: int = 1, retain: bool = False, topic: str | None = None
+    ) -> None:
         info = self.client.publish(topic or f"{self.prefix}/{channel}", payload, qos=qos, retain=retain)
         info.wait_for_publish(timeout=5)
 

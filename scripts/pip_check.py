@@ -24,6 +24,5 @@ if problems:
     print("pip check found dependency problems:", *problems, sep="\n  ")
     sys.exit(1)
 import dlib  # noqa: E402  the accepted findings are only acceptable while these import
-import face_recognition_models  # noqa: E402
 
 print(f"pip check: clean but for the documented face_recognition exception (dlib {dlib.__version__})")

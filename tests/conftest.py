@@ -33,7 +33,9 @@ def free_port() -> int:
 
 @pytest.fixture
 def site(db: None) -> Site:
-    return SiteFactory()
+    created = SiteFactory()
+    assert isinstance(created, Site)
+    return created
 
 
 # Named personas (seed_demo has the same people for demos).

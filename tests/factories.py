@@ -76,15 +76,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
-        self.save()
+    def roles(obj: User, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        obj.save()
         if extracted:
             roles_sync()
-            self.groups.set(Group.objects.filter(name__in=extracted))
+            obj.groups.set(Group.objects.filter(name__in=extracted))
 
 
 def persona(role: str, username: str, family: str, given: str, **kwargs: Any) -> User:
-    user: User = UserFactory(username=username, last_name=family, first_name=given, roles=[role], **kwargs)
+    user = UserFactory(username=username, last_name=family, first_name=given, roles=[role], **kwargs)
+    assert isinstance(user, User)
     return user
 
 

@@ -178,6 +178,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "amqtt": {"level": "WARNING"},
+        "amqtt.broker": {"level": "ERROR"},  # a TCP health probe or a refused login is not news
         "transitions": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },

@@ -70,7 +70,10 @@ class Command(BaseCommand):
                 self.stderr.write("Celery worker + beat in process")
             self.stderr.write(f"smartoffice on http://{host}:{port}/  (Ctrl-C stops everything)")
             config = uvicorn.Config("config.asgi:application", host=host, port=port, lifespan="off", log_level="info")
-            uvicorn.Server(config).run()  # blocks; handles SIGINT / SIGTERM
+            try:
+                uvicorn.Server(config).run()  # blocks; shuts down gracefully on SIGINT / SIGTERM
+            except KeyboardInterrupt:
+                pass  # uvicorn re-raises the signal after its graceful shutdown; ours follows
         finally:
             for part in reversed(started):
                 try:

@@ -40,7 +40,9 @@ class Command(BaseCommand):
             floor = floor_ensure(building=office, level=level, name=f"{level}层")
             spaces.append(space_ensure(floor=floor, code=f"a{level}-office", name=f"{level}层办公区", kind="office"))
             spaces.append(
-                space_ensure(floor=floor, code=f"a{level}-meeting", name=f"{level}0{level}会议室", kind="meeting_room", capacity=12)
+                space_ensure(
+                    floor=floor, code=f"a{level}-meeting", name=f"{level}0{level}会议室", kind="meeting_room", capacity=12
+                )
             )
         lobby = floor_ensure(building=office, level=1, name="1层")
         spaces.append(space_ensure(floor=lobby, code="lobby", name="主楼大厅", kind="lobby"))
