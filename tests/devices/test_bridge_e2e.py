@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 
+import jsonschema
 import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.conf import settings
 from core.models import AuditLog
 from devices.models import Device, DeviceKind, DeviceMessage
 from devices.mqtt_config import mqtt_endpoint
+from devices.schemas import SCHEMAS
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +44,7 @@ def test_ping_is_answered_with_pong_on_the_devices_cmd_topic(bridge, connect_dev
     msg_id = gate.send("ping")
     cmd = gate.wait_command(re=msg_id)
     assert cmd["type"] == "pong" and cmd["data"] == {} and cmd["re"] == msg_id
+    jsonschema.validate(cmd, SCHEMAS["cmd pong"], format_checker=jsonschema.FormatChecker())
     assert Device.objects.get(device_id=gate.prefix.split("/")[2]).online is True
 
 
@@ -68,6 +71,7 @@ def test_malformed_json_gets_an_error_and_the_bridge_keeps_answering(bridge, con
     gate.publish_raw("event", b'{"id": "x1", "type": "ping", oops')
     error = gate.wait_command(type="error")
     assert "bad_json" in error["data"]["reason"]
+    jsonschema.validate(error, SCHEMAS["cmd error"], format_checker=jsonschema.FormatChecker())
     assert rejections("bad_json")
     assert gate.request("ping")["type"] == "pong"
 
