@@ -16,6 +16,12 @@ from tests.factories import SiteFactory, device_factory, persona
 IN_CI = bool(os.environ.get("CI"))
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # This run's SQLite test database and its WAL side files (config/settings/test.py)
+    for leftover in (settings.BASE_DIR / "var").glob(f"test-{os.getpid()}.sqlite3*"):
+        leftover.unlink(missing_ok=True)
+
+
 def needs(condition: bool, what: str) -> None:
     """Skip locally when a real dependency is missing; in CI that is a failure, never a skip."""
     if condition:

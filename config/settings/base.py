@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "building",
     "devices",
     "security",
+    "security.monitoring",
     "canteen",
 ]
 

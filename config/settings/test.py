@@ -1,5 +1,7 @@
 """pytest. SQLite and embedded parts by default; real services when their URLs are set."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 from config.settings.env import VAR_DIR
@@ -15,6 +17,7 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so the bridge's worker threads see what the test wrote.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file, not :memory:, so the bridge's worker threads see what the test wrote; one per
+    # test run, so two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 MEDIA_ROOT = VAR_DIR / "test-media"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    """Alarms, device health, fire and cameras, guard patrol, the live panel (security/monitoring)."""
+
+    name = "security.monitoring"
+    label = "monitoring"
+    verbose_name = "安防监控"
