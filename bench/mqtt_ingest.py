@@ -87,19 +87,21 @@ class PublishResult:
     error: str = ""
 
 
-def _publisher(spec: PublisherSpec, sent: Any, consumed: Any, start: Any, ready: Any, results: Any) -> None:
+def _publisher(spec: PublisherSpec, sent: Any, consumed: Any, start: Any, stop: Any, ready: Any, results: Any) -> None:
     """One process, one thread, many device clients on paho's external-loop API (select)."""
     result = PublishResult(spec.index)
     try:
-        _publish_all(spec, sent, consumed, start, ready, result)
+        _publish_all(spec, sent, consumed, start, stop, ready, results, result)
     except Exception as exc:  # report instead of dying silently; the parent prints it
         result.error = f"{exc.__class__.__name__}: {exc}"
         with contextlib.suppress(Exception):
             ready.put(spec.index)
-    results.put(result)
+        results.put(result)
 
 
-def _publish_all(spec: PublisherSpec, sent: Any, consumed: Any, start: Any, ready: Any, result: PublishResult) -> None:
+def _publish_all(
+    spec: PublisherSpec, sent: Any, consumed: Any, start: Any, stop: Any, ready: Any, results: Any, result: PublishResult
+) -> None:
     n = len(spec.devices)
     inflight = [0] * n
     acked = [0]
@@ -197,9 +199,16 @@ def _publish_all(spec: PublisherSpec, sent: Any, consumed: Any, start: Any, read
     result.published = published
     result.last_ack = last_ack[0]
     result.cpu_s = time.process_time() - cpu0
-    for c in clients:
-        c.disconnect()
-    with contextlib.suppress(Exception):
+    results.put(result)
+    # Stay connected until the phase is over, as real devices do: amqtt 0.12.1 drops QoS 1
+    # messages it has already PUBACKed but not yet routed when their publisher disconnects.
+    with contextlib.suppress(Exception):  # the result is out; nothing left to report
+        while not stop.is_set():
+            pump(0.05)
+            for c in clients:
+                c.loop_misc()
+        for c in clients:
+            c.disconnect()
         pump(0.05)
 
 
@@ -254,8 +263,10 @@ def run_phase(
     ctx = mp.get_context("spawn")  # no forked copies of Django's connections or paho threads
     sent = ctx.RawArray("q", len(specs))
     consumed = ctx.RawValue("q", 0)
-    start, ready, results = ctx.Event(), ctx.Queue(), ctx.Queue()
-    procs = [ctx.Process(target=_publisher, args=(s, sent, consumed, start, ready, results), daemon=True) for s in specs]
+    start, stop, ready, results = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
+    procs = [
+        ctx.Process(target=_publisher, args=(s, sent, consumed, start, stop, ready, results), daemon=True) for s in specs
+    ]
     for p in procs:
         p.start()
     for _ in procs:
@@ -298,6 +309,7 @@ def run_phase(
     for _ in procs:
         with contextlib.suppress(Exception):
             phase.publish.append(results.get(timeout=30 if not phase.stalled else 2))
+    stop.set()
     for p in procs:
         p.join(timeout=10)
         if p.is_alive():

@@ -11,5 +11,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/devices/", include("devices.api_urls")),
+    path("security/", include("security.monitoring.urls")),
+    path("access/", include("security.urls")),
+    path("canteen/", include("canteen.urls")),
     path("", include("portal.urls")),
 ]

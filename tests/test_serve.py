@@ -51,13 +51,18 @@ def get_json(url: str) -> tuple[int, dict[str, object]]:
 @pytest.fixture
 def server(serve_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "serve"], cwd=ROOT, env=serve_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "manage.py", "serve"],
+        cwd=ROOT,
+        env=serve_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{serve_env['PORT']}/healthz"
     deadline = time.monotonic() + 60
     while True:
         try:
-            status, body = get_json(url)
+            _status, body = get_json(url)
             if body.get("bridge") == "ok":
                 break
         except OSError:
@@ -77,7 +82,7 @@ def test_serve_answers_http_and_a_new_device_talks_at_once(server, serve_env) ->
     status, health = get_json(f"http://127.0.0.1:{port}/healthz")
     assert status == 200
     assert health == {"status": "ok", "database": "ok", "channel_layer": "ok", "broker": "ok", "bridge": "ok"}
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as response:
         page = response.read().decode()
     assert 'lang="zh-hans"' in page and "登录" in page
 

@@ -4,7 +4,10 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from canteen.schedule import BEAT_SCHEDULE as CANTEEN_BEAT
 from config.settings.env import BASE_DIR, VAR_DIR, database_config, env
+from security.monitoring.schedule import BEAT_SCHEDULE as MONITORING_BEAT
+from security.schedule import BEAT_SCHEDULE as SECURITY_BEAT
 
 SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-secret-key-change-me-in-production-0123456789")
 DEBUG = env.bool("DEBUG", default=False)
@@ -140,6 +143,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "device-message-purge": {"task": "devices.tasks.device_message_purge", "schedule": 3600.0},
+    **SECURITY_BEAT,
+    **MONITORING_BEAT,
+    **CANTEEN_BEAT,
 }
 
 # MQTT. MQTT_URL unset means `serve` starts the embedded broker on MQTT_HOST:MQTT_PORT.

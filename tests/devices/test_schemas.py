@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from devices.schemas import SCHEMAS
 from scripts.device_docs import render
 

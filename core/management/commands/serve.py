@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import socket
@@ -70,10 +71,9 @@ class Command(BaseCommand):
                 self.stderr.write("Celery worker + beat in process")
             self.stderr.write(f"smartoffice on http://{host}:{port}/  (Ctrl-C stops everything)")
             config = uvicorn.Config("config.asgi:application", host=host, port=port, lifespan="off", log_level="info")
-            try:
-                uvicorn.Server(config).run()  # blocks; shuts down gracefully on SIGINT / SIGTERM
-            except KeyboardInterrupt:
-                pass  # uvicorn re-raises the signal after its graceful shutdown; ours follows
+            # Blocks; shuts down gracefully on SIGINT / SIGTERM, then re-raises the signal: ours follows.
+            with contextlib.suppress(KeyboardInterrupt):
+                uvicorn.Server(config).run()
         finally:
             for part in reversed(started):
                 try:
