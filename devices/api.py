@@ -27,4 +27,8 @@ class DeviceList(generics.ListAPIView[Device]):
     permission_classes = [ViewDevicePermission]
 
     def get_queryset(self) -> QuerySet[Device]:
-        return Device.objects.select_related("site").order_by("site__code", "device_id")
+        devices = Device.objects.select_related("site").order_by("site__code", "device_id")
+        user = self.request.user
+        if user.is_superuser:
+            return devices
+        return devices.filter(site_id=getattr(user, "site_id", None))  # a manager sees their own site

@@ -50,3 +50,8 @@ def test_one_ip_failing_on_many_accounts_is_blocked(client: Client, li_ming, zha
         login(client, f"nobody{i}", "wrong", ip="10.9.9.9")
     assert login(client, "zhang_li", PASSWORD, ip="10.9.9.9").status_code == 429
     assert login(client, "zhang_li", PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client: Client, db) -> None:
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "登录" in page
