@@ -48,7 +48,6 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_argument("--lang=zh-CN")
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     chrome = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
     chrome.set_page_load_timeout(WAIT * 2)
@@ -61,7 +60,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 @pytest.fixture
 def browser(driver: WebDriver, live_server) -> WebDriver:
     """The module's Chromium with no session or language cookie left by the previous test."""
-    driver.get(f"{live_server.url}/healthz")
+    driver.get(f"{live_server.url}/static/portal/site.css")  # any page of the origin will do
     driver.delete_all_cookies()
     return driver
 
