@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from devices.models import Device, DeviceMessage
+from devices.services import device_deactivate
 
 
 @admin.register(Device)
@@ -8,7 +11,20 @@ class DeviceAdmin(admin.ModelAdmin):
     list_display = ("device_id", "kind", "site", "space", "online", "last_seen_at", "is_active")
     list_filter = ("site", "kind", "online", "is_active")
     search_fields = ("device_id", "name", "mqtt_username")
-    readonly_fields = ("mqtt_username", "secret_sha256", "mosquitto_hash", "online", "last_seen_at", "status_changed_at")
+    # Devices are created with `manage.py device_add` (the token is shown once) and revoked with
+    # the action below, so the broker's credentials always follow the registry.
+    readonly_fields = (
+        "mqtt_username", "secret_sha256", "mosquitto_hash", "is_active", "online", "last_seen_at", "status_changed_at"
+    )
+    actions = ["deactivate"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="停用所选设备（吊销凭据）")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Device]) -> None:
+        for device in queryset.filter(is_active=True):
+            device_deactivate(device=device, actor=request.user)
 
 
 @admin.register(DeviceMessage)

@@ -31,4 +31,5 @@ class DeviceList(generics.ListAPIView[Device]):
         user = self.request.user
         if user.is_superuser:
             return devices
-        return devices.filter(site_id=getattr(user, "site_id", None))  # a manager sees their own site
+        site_id = getattr(user, "site_id", None)
+        return devices.filter(site_id=site_id) if site_id else devices.none()  # a manager sees their own site

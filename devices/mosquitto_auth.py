@@ -16,13 +16,16 @@ import hmac
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from devices.credentials import mosquitto_hash
 
-HASH_RE = re.compile(r"\$7\$[1-9][0-9]*\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+")
+# Mosquitto 2.0 silently drops an entry whose salt is not 12 bytes (16 base64 characters).
+HASH_RE = re.compile(r"\$7\$[1-9][0-9]*\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/=]+")
+SITE_RE = re.compile(r"[a-z0-9_]{1,40}")
+DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DEVICE_WRITE = ("event", "telemetry", "status")
 
 
@@ -66,6 +69,9 @@ def render_acl(devices: Iterable[DeviceCred], *, platform_user: str) -> str:
         "topic write so/+/+/cmd\n",
     ]
     for d in sorted(devices, key=lambda d: d.username):
+        # A '+', '#', '/' or space here would widen the grant (fail open): refuse instead.
+        if not SITE_RE.fullmatch(d.site) or not DEVICE_RE.fullmatch(d.device) or any(c.isspace() for c in d.username):
+            raise ValueError(f"unsafe site/device id for an ACL: {d.site!r}/{d.device!r}")
         base = f"so/{d.site}/{d.device}"
         out.append(f"\nuser {d.username}\n")
         out += [f"topic write {base}/{leaf}\n" for leaf in DEVICE_WRITE]
@@ -87,7 +93,8 @@ def write_if_changed(path: Path, content: str, mode: int = 0o640) -> bool:
     """Atomic replace (temp + rename) only when the content differs. True if replaced."""
     with contextlib.suppress(FileNotFoundError):
         if path.read_text() == content:
-            os.chmod(path, mode)
+            if path.stat().st_mode & 0o777 != mode:
+                os.chmod(path, mode)
             return False
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -116,14 +123,16 @@ def locked(directory: Path) -> Iterator[None]:
 
 
 def auth_files_write(
-    *, directory: Path, devices: list[DeviceCred], platform_user: str, platform_password: str
+    *, directory: Path, devices: Callable[[], list[DeviceCred]], platform_user: str, platform_password: str
 ) -> dict[str, object]:
+    """Read the devices (a callable, so the read happens under the lock) and write both files."""
     directory.mkdir(parents=True, exist_ok=True)
     with locked(directory):
+        current = devices()
         phash = platform_hash(platform_password, directory / "passwd", platform_user)
-        acl = render_acl(devices, platform_user=platform_user)
-        passwd = render_passwd(devices, platform_user=platform_user, platform_hash=phash)
+        acl = render_acl(current, platform_user=platform_user)
+        passwd = render_passwd(current, platform_user=platform_user, platform_hash=phash)
         # ACL first: a device that can log in already has its ACL.
         changed = write_if_changed(directory / "acl", acl)
         changed |= write_if_changed(directory / "passwd", passwd)
-    return {"directory": str(directory), "devices": len(devices), "changed": changed}
+    return {"directory": str(directory), "devices": len(current), "changed": changed}

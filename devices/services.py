@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +19,11 @@ from devices.models import Device, DeviceKind, DeviceMessage
 from devices.mosquitto_auth import auth_files_write
 from devices.protocol import SEGMENT_RE
 
-SEEN_RESOLUTION = timedelta(seconds=5)  # last_seen is written at most this often per device
+SEEN_RESOLUTION = timedelta(seconds=5)
+SITE_CODE_RE = re.compile(r"[a-z0-9_]{1,40}")  # last_seen is written at most this often per device
+
+
+logger = logging.getLogger(__name__)
 
 
 class DeviceError(ValueError):
@@ -37,6 +43,8 @@ def device_username(site_code: str, device_id: str) -> str:
 def device_create(
     *, site: Site, kind: str, device_id: str, space: Space | None = None, name: str = "", actor: object = None
 ) -> NewDevice:
+    if not SITE_CODE_RE.fullmatch(site.code):
+        raise DeviceError(f"site code {site.code!r} must match {SITE_CODE_RE.pattern} (it is an MQTT topic segment)")
     if kind not in DeviceKind.values:
         raise DeviceError(f"unknown kind {kind!r}; one of: {', '.join(DeviceKind.values)}")
     if not SEGMENT_RE.match(device_id):
@@ -57,11 +65,29 @@ def device_create(
                 mosquitto_hash=mosquitto_hash(password),
             )
             audit_log(action="devices.device.create", actor=actor, target=device, data={"kind": kind})
-            if settings.MQTT_ACL_AUTOWRITE:  # compose: Mosquitto reloads the files within a second
-                transaction.on_commit(mqtt_auth_files_write)
+            _acl_refresh_on_commit()
     except IntegrityError as exc:
         raise DeviceError(f"device {device_id!r} already exists on site {site.code!r}") from exc
     return NewDevice(device=device, password=password)
+
+
+def _acl_refresh_on_commit() -> None:
+    """Compose: rewrite Mosquitto's files after commit; its watcher reloads within a second.
+
+    robust: the device row is already committed, so a failing write is logged, not raised.
+    """
+    if settings.MQTT_ACL_AUTOWRITE:
+        transaction.on_commit(mqtt_auth_files_write, robust=True)
+
+
+def device_deactivate(*, device: Device, actor: object = None) -> Device:
+    """Revoke a device: it can no longer connect (registry, and Mosquitto's files) or be heard."""
+    with transaction.atomic():
+        Device.objects.filter(pk=device.pk).update(is_active=False, online=False)
+        device.is_active, device.online = False, False
+        audit_log(action="devices.device.deactivate", actor=actor, target=device)
+        _acl_refresh_on_commit()
+    return device
 
 
 def _presence_event(device: Device) -> dict[str, object]:
@@ -132,7 +158,7 @@ def mqtt_auth_files_write(directory: Path | None = None) -> dict[str, object]:
 
     return auth_files_write(
         directory=Path(directory or settings.MQTT_ACL_DIR),
-        devices=active_device_creds(),
+        devices=active_device_creds,
         platform_user=settings.MQTT_PLATFORM_USERNAME,
         platform_password=settings.MQTT_PLATFORM_PASSWORD,
     )

@@ -37,3 +37,24 @@ def test_device_add_twice_is_refused(site) -> None:
     call_command("device_add", "--site", site.code, "--kind", "gate", "--id", "g1", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with pytest.raises(CommandError, match="already exists"):
         call_command("device_add", "--site", site.code, "--kind", "gate", "--id", "g1")
+
+
+def test_a_site_code_unsafe_for_topics_is_refused(db) -> None:
+    from building.models import Site
+    from devices.services import DeviceError, device_create
+
+    unsafe = Site.objects.create(code="a+b", name="bad")  # bypasses form validation on purpose
+    with pytest.raises(DeviceError, match="site code"):
+        device_create(site=unsafe, kind="gate", device_id="g1")
+
+
+def test_deactivating_a_device_revokes_it_in_the_generated_files(site, tmp_path, settings) -> None:
+    from devices.services import device_create, device_deactivate, mqtt_auth_files_write
+
+    new = device_create(site=site, kind="gate", device_id="g1")
+    mqtt_auth_files_write(tmp_path)
+    assert new.device.mqtt_username in (tmp_path / "passwd").read_text()
+    device_deactivate(device=new.device, actor="test")
+    assert mqtt_auth_files_write(tmp_path)["changed"] is True
+    assert new.device.mqtt_username not in (tmp_path / "passwd").read_text()
+    assert new.device.mqtt_username not in (tmp_path / "acl").read_text()
