@@ -35,8 +35,9 @@ bench: install
 	$(PY) bench/mqtt_ingest.py
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po $(wildcard locale/pending/*.json)
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ N simulated devices (each its own paho client, client id = its MQTT username, it
 credentials) publish M telemetry `heartbeat` envelopes, spread over several publisher
 processes so one GIL does not limit the offered load. The same load runs twice in one run:
 
-  A. baseline: a raw paho subscriber (QoS 1, auto-ack) on so/<site>/+/telemetry counts what
+  A. baseline: a raw paho subscriber (--qos, auto-ack) on so/<site>/+/telemetry counts what
      the broker delivers -> msg/s from the start signal to the M-th message received;
   B. the real devices.bridge.Bridge dispatches and commits the load -> msg/s from the start
      signal until the DeviceMessage count (polled every 100 ms) reaches M.
@@ -19,10 +19,12 @@ a fresh test_<name> database is created and dropped) else SQLite (a fresh var/ f
 removed). Dev data is never touched. Broker: MQTT_URL when set (Mosquitto) else the embedded
 amqtt broker on a free port, in this process (as in `make run`).
 
-Flow control (--window, default 800): publishers pause while more than `window` messages are
-published but not yet received (A) or committed (B). Mosquitto keeps at most
-max_queued_messages (default 1000) QoS 1 messages per subscriber and drops the rest, so an
-open loop (--window 0) against a slower consumer measures Mosquitto's drops, not the bridge.
+Flow control (--window, default 200): publishers pause while more than `window` messages are
+published but not yet received (A) or committed (B). Mosquitto keeps a bounded queue per QoS 1
+subscriber (max_queued_messages, default 1000; the bridge's unacknowledged messages count too)
+and drops the rest although the publisher already has its PUBACK; Mosquitto 2.0.11 was seen
+dropping from ~500 outstanding. So an open loop (--window 0) against a slower consumer
+measures Mosquitto's drops, not the bridge. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ import contextlib
 import cProfile
 import io
 import json
+import logging
 import multiprocessing as mp
 import os
 import pstats
+import re
 import resource
 import select
 import socket
@@ -74,6 +78,7 @@ class PublisherSpec:
     qos: int
     msg_type: str
     window: int  # global cap on published-but-not-consumed messages; 0 = open loop
+    publishers: int
     client_inflight: int  # per device client
 
 
@@ -132,10 +137,12 @@ def _publish_all(
         c.connect(spec.host, spec.port, keepalive=60)
         clients.append(c)
 
+    by_sock: dict[Any, mqtt.Client] = {c.socket(): c for c in clients}  # connect() opened them all
+    socks = list(by_sock)
+
     def pump(timeout: float) -> None:
-        by_sock = {c.socket(): c for c in clients}
         want_w = [s for s, c in by_sock.items() if c.want_write()]
-        readable, writable, _ = select.select(list(by_sock), want_w, [], timeout)
+        readable, writable, _ = select.select(socks, want_w, [], timeout)
         for s in readable:
             rc = by_sock[s].loop_read()
             if rc != mqtt.MQTT_ERR_SUCCESS:
@@ -165,8 +172,8 @@ def _publish_all(
     dumps = json.dumps
     while acked[0] < total:
         budget = total
-        if spec.window:
-            budget = spec.window - (sum(sent[:]) - consumed.value)
+        if spec.window:  # my share of the free window, so that all publishers together stay inside it
+            budget = (spec.window - (sum(sent[:]) - consumed.value)) // spec.publishers
         for i in range(n):
             if budget <= 0:
                 break
@@ -234,6 +241,7 @@ class Phase:
     machine_busy: float = 0.0  # fraction of all cores busy during the phase
     self_cpu_s: float = 0.0  # CPU seconds of this process (bridge or raw subscriber, + embedded broker)
     stalled: bool = False
+    max_outstanding: int = 0  # published but not yet received/committed, seen by the flow control
 
     @property
     def rate(self) -> float:
@@ -274,10 +282,14 @@ def run_phase(
 
     stop_feed = threading.Event()
 
+    max_outstanding = [0]
+
     def feed() -> None:  # flow control: tell the publishers what was consumed
         while not stop_feed.is_set():
-            consumed.value = consumed_count()
-            time.sleep(0.002)
+            done = consumed_count()
+            consumed.value = done
+            max_outstanding[0] = max(max_outstanding[0], sum(sent[:]) - done)
+            time.sleep(0.005)
 
     feeder = threading.Thread(target=feed, name="bench-feed", daemon=True)
     feeder.start()
@@ -306,6 +318,7 @@ def run_phase(
     phase.machine_busy = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
     stop_feed.set()
     feeder.join()
+    phase.max_outstanding = max_outstanding[0]
     for _ in procs:
         with contextlib.suppress(Exception):
             phase.publish.append(results.get(timeout=30 if not phase.stalled else 2))
@@ -363,6 +376,30 @@ def profile_report(stats: BridgeStats, path: str) -> None:
     print(f"cProfile of the bridge workers: {path} (pstats), {Path(path).with_suffix('.txt')} (top functions)")
 
 
+class LogTally(logging.Filter):
+    """Counts the bridge's warnings/errors (e.g. retried batches) instead of printing tracebacks."""
+
+    def __init__(self, *, show: bool) -> None:
+        super().__init__()
+        self.show = show
+        self.kinds: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        text = f"{exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]}" if exc else record.getMessage()
+        kind = re.sub(r"\d+", "N", re.sub(r"<Task .*exception=", "<Task ... exception=", text))[:140]
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        return self.show
+
+    def summary(self) -> str:
+        if not self.kinds:
+            return "none"
+        top = sorted(self.kinds.items(), key=lambda kv: -kv[1])[:3]
+        return f"{sum(self.kinds.values())} ({'; '.join(f'{n}x {k}' for k, n in top)})"
+
+
 # --------------------------------------------------------------------------- main
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
@@ -370,14 +407,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--messages", type=int, default=20000, help="per phase")
     ap.add_argument("--qos", type=int, default=1, choices=(0, 1))
     ap.add_argument("--publishers", type=int, default=2, help="publisher processes")
-    ap.add_argument("--window", type=int, default=800, help="max published-but-unconsumed messages; 0 = open loop")
+    ap.add_argument("--window", type=int, default=200, help="max published-but-unconsumed messages; 0 = open loop")
     ap.add_argument("--client-inflight", type=int, default=20, help="per-device unacked QoS 1 publishes (paho default 20)")
     ap.add_argument("--workers", type=int, default=None, help="bridge workers (default: MQTT_BRIDGE_WORKERS / vendor default)")
     ap.add_argument("--batch", type=int, default=None, help="bridge batch size (default: MQTT_BRIDGE_BATCH)")
     ap.add_argument("--kind", default="space_sensor", help="device kind to register")
     ap.add_argument("--type", dest="msg_type", default="heartbeat", help="telemetry type (heartbeat has a handler)")
     ap.add_argument("--stall", type=float, default=20.0, help="give a phase up after this many seconds without progress")
-    ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--only", choices=("baseline", "bridge"), help="run one phase only")
+    ap.add_argument("--verbose", action="store_true", help="print the bridge's own warnings and tracebacks")
     ap.add_argument("--profile", metavar="FILE.pstats", help="cProfile the bridge worker threads into this file")
     args = ap.parse_args(argv)
     if args.devices < 1 or args.messages < args.devices or args.publishers < 1:
@@ -412,7 +450,15 @@ def split(devices: list[SimCred], messages: int, publishers: int, **common: Any)
     specs = []
     for p in range(publishers):
         idx = list(range(p, len(devices), publishers))
-        specs.append(PublisherSpec(index=p, devices=[devices[i] for i in idx], counts=[per_device[i] for i in idx], **common))
+        specs.append(
+            PublisherSpec(
+                index=p,
+                devices=[devices[i] for i in idx],
+                counts=[per_device[i] for i in idx],
+                publishers=publishers,
+                **common,
+            )
+        )
     return specs
 
 
@@ -470,6 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     from devices.mqtt_config import mqtt_endpoint
     from devices.services import device_create
 
+    tally = LogTally(show=args.verbose)
+    logging.getLogger("devices.bridge").addFilter(tally)
+    broker_tally = LogTally(show=args.verbose)  # amqtt logs per message; asyncio reports its crashed tasks
+    for name in ("amqtt", "amqtt.broker", "amqtt.mqtt.protocol.handler", "amqtt.mqtt.protocol.broker_handler", "asyncio"):
+        logging.getLogger(name).addFilter(broker_tally)
     run = f"bench{uuid.uuid4().hex[:8]}"
     settings.MQTT_CLIENT_ID = run  # the bridge's session id: never an old session's backlog
     t_setup = time.monotonic()
@@ -505,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             import sqlite3
 
-            db_label = f"SQLite {sqlite3.sqlite_version} WAL ({Path(settings.DATABASES['default']['NAME']).name})"
+            db_label = f"SQLite {sqlite3.sqlite_version} WAL ({Path(str(settings.DATABASES['default']['NAME'])).name})"
         connection.close()  # the main thread only polls from here on
         print(f"setup: {args.devices} devices on site {run}, {db_label}, {broker_label} "
               f"({time.monotonic() - t_setup:.1f}s)", flush=True)
@@ -521,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         topic = f"so/{run}/+/telemetry"
         baseline = None
         broker_version = ""
-        if not args.skip_baseline:
+        if args.only != "bridge":
             raw, raw_state = raw_subscriber(
                 endpoint.host, endpoint.port, endpoint.username, endpoint.password, topic, args.qos, run
             )
@@ -539,24 +590,28 @@ def main(argv: list[str] | None = None) -> int:
             raw.loop_stop()
             print(f"phase A done: {baseline.done_count} msgs in {baseline.seconds:.2f}s", flush=True)
 
-        bridge = Bridge(workers=args.workers, batch_size=args.batch)
-        instrument(bridge, stats, profile=bool(args.profile))
-        bridge.start()
-        if not bridge.wait_connected(10):
-            raise RuntimeError("bridge did not connect/subscribe within 10 s")
-        bridge_phase = run_phase(
-            name="B devices.bridge.Bridge",
-            specs=split(creds, args.messages, args.publishers, id_prefix="b", **common),
-            target=args.messages,
-            consumed_count=lambda: int(bridge.handled),
-            finished_count=lambda: DeviceMessage.objects.count(),
-            poll_s=0.1,
-            stall_s=args.stall,
-        )
-        connection.close()
-        workers, batch_size = bridge.workers, bridge.batch_size
-        bridge.stop()
-        bridge = None
+        bridge_phase = None
+        workers, batch_size = 0, 0
+        if args.only != "baseline":
+            bridge = Bridge(workers=args.workers, batch_size=args.batch)
+            instrument(bridge, stats, profile=bool(args.profile))
+            bridge.start()
+            if not bridge.wait_connected(10):
+                raise RuntimeError("bridge did not connect/subscribe within 10 s")
+            running = bridge
+            bridge_phase = run_phase(
+                name="B devices.bridge.Bridge",
+                specs=split(creds, args.messages, args.publishers, id_prefix="b", **common),
+                target=args.messages,
+                consumed_count=lambda: int(running.handled),
+                finished_count=lambda: DeviceMessage.objects.count(),
+                poll_s=0.1,
+                stall_s=args.stall,
+            )
+            connection.close()
+            workers, batch_size = bridge.workers, bridge.batch_size
+            bridge.stop()
+            bridge = None
     finally:
         if bridge is not None:
             bridge.stop()
@@ -571,21 +626,24 @@ def main(argv: list[str] | None = None) -> int:
         profile_report(stats, args.profile)
     report(args, baseline, bridge_phase, stats, db_label=db_label,
            broker_label=f"{broker_label}{' ' + broker_version if broker_version else ''}",
-           workers=workers, batch_size=batch_size)
-    complete = bridge_phase.done_count >= args.messages and (baseline is None or baseline.done_count >= args.messages)
+           workers=workers, batch_size=batch_size, bridge_log=tally.summary(),
+           broker_log=broker_tally.summary())
+    complete = all(p.done_count >= args.messages for p in (baseline, bridge_phase) if p is not None)
     return 0 if complete else 1
 
 
 def report(
     args: argparse.Namespace,
     baseline: Phase | None,
-    bridge: Phase,
+    bridge: Phase | None,
     stats: BridgeStats,
     *,
     db_label: str,
     broker_label: str,
     workers: int,
     batch_size: int,
+    bridge_log: str,
+    broker_log: str,
 ) -> None:
     sizes = [s for s, _ in stats.batches]
     secs = [t for _, t in stats.batches]
@@ -594,15 +652,19 @@ def report(
         lost = "" if phase.done_count >= phase.target else f"  INCOMPLETE: {phase.done_count}/{phase.target}"
         rows += [
             (f"{phase.name}: msg/s", f"{phase.rate:,.0f}  ({phase.done_count} msgs in {phase.seconds:.2f} s){lost}"),
-            ("  offered (publish, acked) msg/s", f"{phase.publish_rate:,.0f}"),
+            ("  offered (publish, acked) msg/s / max outstanding", f"{phase.publish_rate:,.0f} / {phase.max_outstanding}"),
             ("  CPU: machine busy / this process", f"{phase.machine_busy:.0%} of {os.cpu_count()} cores / "
              f"{phase.self_cpu_s / phase.seconds if phase.seconds else 0:.2f} cores"),
         ]
-    if baseline is not None and baseline.rate:
+    if baseline is not None and bridge is not None and baseline.rate:
         rows.append(("ratio bridge / baseline", f"{bridge.rate / baseline.rate:.2f}"))
     if sizes:
-        rows.append(("bridge batches: n / mean size / max size", f"{len(sizes)} / {sum(sizes) / len(sizes):.1f} / {max(sizes)}"))
+        median = sorted(sizes)[len(sizes) // 2]
+        mean = sum(sizes) / len(sizes)
+        rows.append(("bridge batches: n / mean / median / max size", f"{len(sizes)} / {mean:.1f} / {median} / {max(sizes)}"))
         rows.append(("bridge per-message apply+commit (mean)", f"{sum(secs) / sum(sizes) * 1e3:.3f} ms"))
+    rows.append(("bridge warnings/errors logged", bridge_log))
+    rows.append(("broker (in-process) warnings/errors logged", broker_log))
     rows += [
         ("DB", db_label),
         ("broker", broker_label),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from canteen.views.alipay import alipay_notify
 from core.views import healthz
 
 urlpatterns = [
@@ -14,5 +15,7 @@ urlpatterns = [
     path("security/", include("security.monitoring.urls")),
     path("access/", include("security.urls")),
     path("canteen/", include("canteen.urls")),
+    path("api/canteen/", include("canteen.api_urls")),
+    path("pay/alipay/notify/", alipay_notify, name="alipay-notify"),
     path("", include("portal.urls")),
 ]

@@ -23,12 +23,20 @@ _PORTAL = {"portal.use_portal"}
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     STAFF: _PORTAL,
     CONTRACTOR: _PORTAL | {"building.view_space"},
-    SECURITY: _PORTAL | {"security.view_panel", "devices.view_device", "building.view_space"},
-    CASHIER: _PORTAL | {"devices.view_device"},
+    SECURITY: _PORTAL
+    | {"security.view_panel", "devices.view_device", "building.view_space"}
+    | {"monitoring.acknowledge_alarm", "monitoring.resolve_alarm", "monitoring.scan_patrol", "monitoring.view_patrol_report"},
+    CASHIER: _PORTAL | {"devices.view_device", "canteen.operate_pos", "canteen.refund_charge", "canteen.view_reports"},
     MANAGER: _PORTAL
     | {
+        "canteen.operate_pos",
+        "canteen.refund_charge",
+        "canteen.view_reports",
         "security.view_panel",
         "security.manage_access",
+        "monitoring.acknowledge_alarm",
+        "monitoring.resolve_alarm",
+        "monitoring.view_patrol_report",
         "devices.view_device",
         "devices.add_device",
         "devices.change_device",

@@ -12,21 +12,24 @@ import logging
 import queue
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from devices import dispatch, publisher
 from devices.bridge_status import bridge_report
 from devices.mqtt_client import platform_client
+from devices.mqtt_config import mqtt_endpoint
 
 logger = logging.getLogger(__name__)
 
+INBOX_CAPACITY = 10_000  # Mosquitto's max_queued_messages (deploy/mosquitto) is set above this
 SUBSCRIPTIONS = [("so/+/+/event", 1), ("so/+/+/telemetry", 1), ("so/+/+/status", 1)]
 
 
@@ -41,10 +44,15 @@ class Incoming:
 
 class Bridge:
     def __init__(self, *, workers: int | None = None, batch_size: int | None = None) -> None:
-        default_workers = 1 if connection.vendor == "sqlite" else 4  # SQLite has one writer
+        # SQLite has one writer; on PostgreSQL two workers already saturate the GIL (bench/README.md).
+        default_workers = 1 if connection.vendor == "sqlite" else 2
         self.workers = workers or settings.MQTT_BRIDGE_WORKERS or default_workers
         self.batch_size = batch_size or settings.MQTT_BRIDGE_BATCH
-        self.inbox: queue.Queue[Incoming] = queue.Queue(maxsize=10_000)
+        # One inbox per worker, chosen by device: a device's messages stay in order, and two
+        # workers never hold locks on the same device row (no deadlocks between batches).
+        self.inboxes: list[queue.Queue[Incoming]] = [
+            queue.Queue(maxsize=max(1000, INBOX_CAPACITY // self.workers)) for _ in range(self.workers)
+        ]
         self.stopping = threading.Event()
         self.connected = threading.Event()
         self.handled = 0
@@ -80,30 +88,47 @@ class Bridge:
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         # Blocking put: a full inbox stops reading the socket, which is the backpressure we want.
-        self.inbox.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos, timezone.now()))
+        device_prefix = msg.topic.rpartition("/")[0]
+        inbox = self.inboxes[zlib.crc32(device_prefix.encode()) % self.workers]
+        inbox.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos, timezone.now()))
 
     # workers
-    def _take_batch(self) -> list[Incoming]:
+    def _take_batch(self, inbox: queue.Queue[Incoming]) -> list[Incoming]:
         try:
-            batch = [self.inbox.get(timeout=0.5)]
+            batch = [inbox.get(timeout=0.5)]
         except queue.Empty:
             return []
         while len(batch) < self.batch_size:
             try:
-                batch.append(self.inbox.get_nowait())
+                batch.append(inbox.get_nowait())
             except queue.Empty:
                 break
         return batch
 
     def _apply(self, batch: list[Incoming]) -> None:
+        # One topic order for every batch: two workers then lock the same device rows in the same
+        # order and cannot deadlock on them. Same-device messages keep their arrival order.
+        batch = sorted(batch, key=lambda item: item.topic)
+        # CPU-heavy preparation (face analysis) before the transaction: no locks held meanwhile.
+        prepared = [dispatch.prepare(item.topic, item.payload) for item in batch]
         delay = 0.5
         while True:
             try:
-                with transaction.atomic():
-                    for item in batch:
-                        dispatch.handle(item.topic, item.payload, item.received_at)
+                try:
+                    with transaction.atomic():  # fast path: the whole batch, no savepoints
+                        for item, ready in zip(batch, prepared, strict=True):
+                            dispatch.handle(item.topic, item.payload, item.received_at, ready, savepoints=False)
+                except (OperationalError, InterfaceError):
+                    raise  # the database itself: retry below, nothing acknowledged
+                except Exception:
+                    # Some message needs isolating (bad data inside a handler, a unique race):
+                    # replay the batch with one savepoint per message, where each is answered.
+                    logger.debug("bridge: replaying a batch of %d with savepoints", len(batch), exc_info=True)
+                    with transaction.atomic():
+                        for item, ready in zip(batch, prepared, strict=True):
+                            dispatch.handle(item.topic, item.payload, item.received_at, ready)
                 return
-            except DatabaseError:
+            except (OperationalError, InterfaceError):
                 if self.stopping.is_set():
                     raise
                 logger.exception("bridge: database error; retrying %d messages in %.1fs", len(batch), delay)
@@ -112,15 +137,15 @@ class Bridge:
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
-    def _work(self) -> None:
+    def _work(self, inbox: queue.Queue[Incoming]) -> None:
         try:
-            while not self.stopping.is_set() or not self.inbox.empty():
-                batch = self._take_batch()
+            while not self.stopping.is_set() or not inbox.empty():
+                batch = self._take_batch(inbox)
                 if not batch:
                     continue
                 try:
                     self._apply(batch)
-                except DatabaseError:
+                except (OperationalError, InterfaceError):
                     return  # stopping with the database down: unacked, the broker redelivers
                 for item in batch:
                     if item.qos > 0:
@@ -139,7 +164,7 @@ class Bridge:
     def start(self) -> None:
         publisher.install(self.client)
         for i in range(self.workers):
-            t = threading.Thread(target=self._work, name=f"mqtt-bridge-worker-{i}", daemon=True)
+            t = threading.Thread(target=self._work, args=(self.inboxes[i],), name=f"mqtt-bridge-worker-{i}", daemon=True)
             t.start()
             self._threads.append(t)
         reporter = threading.Thread(target=self._report, name="mqtt-bridge-report", daemon=True)
@@ -150,7 +175,8 @@ class Bridge:
     def wait_connected(self, timeout: float = 10.0) -> bool:
         return self.connected.wait(timeout)
 
-    def stop(self) -> None:
+    def stop(self, *, end_session: bool = False) -> None:
+        """Stop; the broker keeps our persistent session (and queues for it) unless end_session."""
         self.stopping.set()
         self.client.disconnect()
         self.client.loop_stop()
@@ -158,3 +184,21 @@ class Bridge:
             t.join(timeout=10)
         publisher.install(None)
         bridge_report(connected=False)
+        if end_session:
+            self._end_session()
+
+    def _end_session(self) -> None:
+        # A clean-session connect under the same client id makes the broker drop the session:
+        # tests and benchmarks must not leave queues behind on a shared Mosquitto.
+        endpoint = mqtt_endpoint()
+        client_id = self.client._client_id.decode()
+        closer = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
+        closer.username_pw_set(endpoint.username, endpoint.password)
+        try:
+            closer.connect(endpoint.host, endpoint.port, keepalive=10)
+            closer.loop_start()
+            time.sleep(0.2)
+            closer.disconnect()
+            closer.loop_stop()
+        except OSError:
+            logger.warning("bridge: could not end the session of %s", client_id)

@@ -8,18 +8,21 @@ audit row, and an `error` cmd when the sender is a known device.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from core.audit import audit_log
 from devices import registry
 from devices.commands import command_resend, command_send
-from devices.models import Device
+from devices.models import Device, DeviceMessage
 from devices.protocol import ProtocolError, TopicAddress, envelope_id_of, parse_envelope, parse_status, parse_topic
+from devices.registry_cache import device_lookup
 from devices.services import device_message_record, device_seen, device_status_set
 
 logger = logging.getLogger(__name__)
@@ -49,20 +52,61 @@ def _reject(
 
 
 def _authenticate(address: TopicAddress) -> Device | None:
-    return (
-        Device.objects.select_related("site")
-        .filter(site__code=address.site, device_id=address.device, is_active=True)
-        .first()
-    )
+    return device_lookup(address.site, address.device)
 
 
-def handle(topic: str, payload: bytes, received_at: datetime) -> Outcome:
-    """Handle one message atomically. Nested in a caller's transaction it is one savepoint."""
+@dataclass(frozen=True)
+class Prepared:
+    """What prepare() computed for one message: a result, or the ProtocolError it raised."""
+
+    result: Any = None
+    error: ProtocolError | None = None
+
+
+def prepare(topic: str, payload: bytes) -> Prepared | None:
+    """Run the handler's CPU-heavy preparer, if it has one, outside any transaction.
+
+    Read-only and best effort: whatever fails here is found again, and answered, by handle().
+    """
+    try:
+        address = parse_topic(topic)
+        if address.channel == "status" or len(payload) > settings.MQTT_MAX_PAYLOAD_BYTES:
+            return None
+        envelope = parse_envelope(payload)
+        device = _authenticate(address)
+        if device is None:
+            return None
+        preparer = registry.lookup_preparer(channel=address.channel, kind=device.kind, msg_type=envelope.type)
+        if preparer is None:
+            return None
+        try:
+            return Prepared(result=preparer(device, envelope))
+        except ProtocolError as exc:
+            return Prepared(error=exc)
+    except ProtocolError:
+        return None
+    except Exception:
+        logger.exception("preparing %s failed; the handler runs without it", topic)
+        return None
+
+
+def handle(
+    topic: str, payload: bytes, received_at: datetime, prepared: Prepared | None = None, *, savepoints: bool = True
+) -> Outcome:
+    """Handle one message atomically. Nested in a caller's transaction it is one savepoint.
+
+    savepoints=False is the bridge's fast path for a whole batch in one transaction: no
+    savepoint round trips, and any exception (even bad data inside a handler, which may have
+    written already) propagates so the caller rolls the batch back and replays it with
+    savepoints=True, where each message is isolated and answered.
+    """
+    if not savepoints:
+        return _handle(topic, payload, received_at, prepared, isolated=False)
     try:
         with transaction.atomic():
-            return _handle(topic, payload, received_at)
-    except DatabaseError:
-        raise  # the caller retries the batch: the message is not acknowledged yet
+            return _handle(topic, payload, received_at, prepared, isolated=True)
+    except (OperationalError, InterfaceError):
+        raise  # the database itself: the caller retries the batch, the message is not acknowledged yet
     except Exception as exc:  # a bug in a handler: record it, answer, keep the bridge running
         logger.exception("handler failed for %s", topic)
         with transaction.atomic():
@@ -75,7 +119,7 @@ def handle(topic: str, payload: bytes, received_at: datetime) -> Outcome:
             return _reject(device=device, address=address, topic=topic, error=error, re=envelope_id_of(payload))
 
 
-def _handle(topic: str, payload: bytes, received_at: datetime) -> Outcome:
+def _handle(topic: str, payload: bytes, received_at: datetime, prepared: Prepared | None, *, isolated: bool) -> Outcome:
     try:
         address = parse_topic(topic)
     except ProtocolError as exc:
@@ -120,20 +164,22 @@ def _handle(topic: str, payload: bytes, received_at: datetime) -> Outcome:
     if handler is None:
         error = ProtocolError("unsupported", f"a {device.kind} does not send {address.channel} {envelope.type!r}")
         outcome = _reject(device=device, address=address, topic=topic, error=error, re=envelope.id)
-        record.outcome = "rejected"
-        record.save(update_fields=["outcome"])
+        DeviceMessage.objects.filter(pk=record.pk).update(outcome="rejected")
         return outcome
     try:
-        with transaction.atomic():
+        if prepared is not None and prepared.error is not None:
+            raise prepared.error
+        if prepared is not None:
+            envelope = replace(envelope, prepared=prepared.result)
+        with transaction.atomic() if isolated else contextlib.nullcontext():
             reply = handler(device, envelope)
     except ProtocolError as exc:  # the data inside a valid envelope was wrong
-        record.outcome = "rejected"
-        record.save(update_fields=["outcome"])
+        if not isolated:
+            raise  # the handler may have written before it raised: the batch is replayed isolated
+        DeviceMessage.objects.filter(pk=record.pk).update(outcome="rejected")
         return _reject(device=device, address=address, topic=topic, error=exc, re=envelope.id)
     if reply is None:
         return Outcome("accepted")
-    record.reply = command_send(
-        site=address.site, device=address.device, type=reply.type, data=reply.data, re=envelope.id
-    )
-    record.save(update_fields=["reply"])
+    answer = command_send(site=address.site, device=address.device, type=reply.type, data=reply.data, re=envelope.id)
+    DeviceMessage.objects.filter(pk=record.pk).update(reply=answer)
     return Outcome("accepted", reply_type=reply.type)

@@ -50,6 +50,7 @@ class Envelope:
     ts: datetime
     type: str
     data: dict[str, Any]
+    prepared: Any = None  # the handler's own preparer result (devices.registry.Preparer)
 
 
 @dataclass(frozen=True)

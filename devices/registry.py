@@ -25,11 +25,17 @@ class Reply:
 
 
 Handler = Callable[["Device", "Envelope"], "Reply | None"]
+# Optional CPU-heavy step (decoding, face analysis) run BEFORE the message's transaction, so no
+# row lock is held while it runs; its result reaches the handler as `envelope.prepared`.
+Preparer = Callable[["Device", "Envelope"], Any]
 ANY_KIND = "*"
 _handlers: dict[tuple[str, str, str], Handler] = {}
+_preparers: dict[tuple[str, str, str], Preparer] = {}
 
 
-def register(*, channel: str, types: Iterable[str], kinds: Iterable[str] = (ANY_KIND,)) -> Callable[[Handler], Handler]:
+def register(
+    *, channel: str, types: Iterable[str], kinds: Iterable[str] = (ANY_KIND,), prepare: Preparer | None = None
+) -> Callable[[Handler], Handler]:
     def decorator(fn: Handler) -> Handler:
         for kind in kinds:
             for msg_type in types:
@@ -37,6 +43,8 @@ def register(*, channel: str, types: Iterable[str], kinds: Iterable[str] = (ANY_
                 if key in _handlers and _handlers[key] is not fn:
                     raise RuntimeError(f"two handlers for {key}: {_handlers[key]} and {fn}")
                 _handlers[key] = fn
+                if prepare is not None:
+                    _preparers[key] = prepare
         return fn
 
     return decorator
@@ -44,6 +52,10 @@ def register(*, channel: str, types: Iterable[str], kinds: Iterable[str] = (ANY_
 
 def lookup(*, channel: str, kind: str, msg_type: str) -> Handler | None:
     return _handlers.get((channel, kind, msg_type)) or _handlers.get((channel, ANY_KIND, msg_type))
+
+
+def lookup_preparer(*, channel: str, kind: str, msg_type: str) -> Preparer | None:
+    return _preparers.get((channel, kind, msg_type)) or _preparers.get((channel, ANY_KIND, msg_type))
 
 
 def registered() -> list[tuple[str, str, str]]:

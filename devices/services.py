@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from building.models import Site, Space
 from core.audit import audit_log
 from core.realtime import publish_on_commit, site_group
+from devices import registry_cache
 from devices.credentials import mosquitto_hash, token_new, token_sha256
 from devices.models import Device, DeviceKind, DeviceMessage
 from devices.mosquitto_auth import auth_files_write
 from devices.protocol import SEGMENT_RE
+from devices.signals import device_came_online
 
-SEEN_RESOLUTION = timedelta(seconds=5)
-SITE_CODE_RE = re.compile(r"[a-z0-9_]{1,40}")  # last_seen is written at most this often per device
+SEEN_RESOLUTION = timedelta(seconds=5)  # last_seen is written at most this often per device
+SITE_CODE_RE = re.compile(r"[a-z0-9_]{1,40}")
+_seen_lock = threading.Lock()
+_last_seen_write: dict[int, datetime] = {}  # device pk -> when this process last wrote presence
 
 
 logger = logging.getLogger(__name__)
@@ -85,9 +90,15 @@ def device_deactivate(*, device: Device, actor: object = None) -> Device:
     with transaction.atomic():
         Device.objects.filter(pk=device.pk).update(is_active=False, online=False)
         device.is_active, device.online = False, False
+        registry_cache.forget()
         audit_log(action="devices.device.deactivate", actor=actor, target=device)
         _acl_refresh_on_commit()
     return device
+
+
+def _came_online_on_commit(device: Device, at: datetime) -> None:
+    # robust: a listener's failure must not stop the device's own command going out.
+    transaction.on_commit(lambda: device_came_online.send(sender=Device, device=device, at=at), robust=True)
 
 
 def _presence_event(device: Device) -> dict[str, object]:
@@ -101,21 +112,28 @@ def _presence_event(device: Device) -> dict[str, object]:
 
 
 def device_seen(*, device: Device, at: datetime) -> None:
-    """Any message proves the device alive. Written coarsely: one hot row per device."""
-    if device.online and device.last_seen_at and at - device.last_seen_at < SEEN_RESOLUTION:
-        return
-    came_online = not device.online
+    """Any message proves the device alive. Written at most every SEEN_RESOLUTION per device and
+    process (the row is hot: one per message otherwise); the online flag is read fresh, since
+    the offline sweep may have cleared it meanwhile."""
+    with _seen_lock:
+        last = _last_seen_write.get(device.pk)
+        if last is not None and timedelta(0) <= at - last < SEEN_RESOLUTION:
+            return
+        _last_seen_write[device.pk] = at
+    was_online = Device.objects.filter(pk=device.pk).values_list("online", flat=True).first()
+    fields: dict[str, object] = {"last_seen_at": at, "online": True}
     device.last_seen_at, device.online = at, True
-    fields = ["last_seen_at", "online"]
-    if came_online:
-        device.status_changed_at = at
-        fields.append("status_changed_at")
+    if not was_online:
+        device.status_changed_at = fields["status_changed_at"] = at
         publish_on_commit(site_group(device.site.code), _presence_event(device))
-    Device.objects.filter(pk=device.pk).update(**{f: getattr(device, f) for f in fields})
+        _came_online_on_commit(device, at)
+    Device.objects.filter(pk=device.pk).update(**fields)
 
 
 def device_status_set(*, device: Device, online: bool, at: datetime) -> bool:
     """From a `status` message or the last will. Returns whether the state changed."""
+    with _seen_lock:
+        _last_seen_write.pop(device.pk, None)  # the next message writes presence again
     if device.status_changed_at and at < device.status_changed_at:
         return False  # a stale retained message must not undo a newer state
     changed = device.online != online
@@ -126,25 +144,32 @@ def device_status_set(*, device: Device, online: bool, at: datetime) -> bool:
     Device.objects.filter(pk=device.pk).update(**fields)
     if changed:
         publish_on_commit(site_group(device.site.code), _presence_event(device))
+        if online:
+            _came_online_on_commit(device, at)
     return changed
 
 
 def device_message_record(
     *, device: Device, msg_id: str, channel: str, type: str, device_ts: datetime | None, received_at: datetime
 ) -> DeviceMessage | None:
-    """Insert the dedupe row; None if this (device, id) was already accepted."""
-    try:
-        with transaction.atomic():
-            return DeviceMessage.objects.create(
-                device=device,
-                msg_id=msg_id,
-                channel=channel,
-                type=type,
-                device_ts=device_ts,
-                received_at=received_at,
-            )
-    except IntegrityError:
+    """Insert the dedupe row; None if this (device, id) was already accepted.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING (PostgreSQL, SQLite >= 3.35): no savepoint
+    and no IntegrityError round trip on the hot path.
+    """
+    table = DeviceMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (device_id, msg_id, channel, type, device_ts, received_at, outcome) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s, 'ok') ON CONFLICT (device_id, msg_id) DO NOTHING RETURNING id",
+            [device.pk, msg_id, channel, type, device_ts, received_at],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
+    return DeviceMessage(
+        id=row[0], device=device, msg_id=msg_id, channel=channel, type=type, device_ts=device_ts, received_at=received_at
+    )
 
 
 def device_message_purge(*, older_than: datetime) -> int:

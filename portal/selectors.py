@@ -19,14 +19,14 @@ class PortalService:
 
 
 SERVICES = [
-    PortalService("face", _("Face enrolment"), _("Enter and pay by face, with your consent"), "🙂"),
-    PortalService("wallet", _("Wallet"), _("Balance, top-up and pay code"), "💳"),
-    PortalService("meals", _("Meals and takeaway"), _("Pre-order meals and takeaway"), "🍱"),
+    PortalService("face", _("Face enrolment"), _("Enter and pay by face, with your consent"), "🙂", "/access/face/"),
+    PortalService("wallet", _("Wallet"), _("Balance, top-up and pay code"), "💳", "/canteen/"),
+    PortalService("meals", _("Meals and takeaway"), _("Pre-order meals and takeaway"), "🍱", "/canteen/takeaway/"),
     PortalService("booking", _("Bookings"), _("Meeting rooms, vehicles, laundry, car wash, lockers, visitor parking"), "📅"),
     PortalService("repair", _("Repairs"), _("Report a fault and follow the work order"), "🔧"),
     PortalService("recycling", _("Recycling points"), _("Your drops and points"), "♻️"),
     PortalService("notifications", _("Notifications"), _("Messages for you"), "🔔"),
-    PortalService("panel", _("Monitoring panel"), _("Live alarms and devices"), "🛡️", None, "security.view_panel"),
+    PortalService("panel", _("Monitoring panel"), _("Live alarms and devices"), "🛡️", "/security/panel/", "security.view_panel"),
     PortalService("admin", _("Back office"), _("Manage buildings, devices and people"), "🏢", "/admin/", "core.view_auditlog"),
     PortalService("api", _("API"), _("OpenAPI schema and Swagger UI"), "🧩", "/api/docs/", "core.view_auditlog"),
 ]

@@ -103,7 +103,7 @@ def bridge(transactional_db: None, mqtt_broker: tuple[str, int], settings: objec
     running.start()
     assert running.wait_connected(10), "bridge did not connect to the broker"
     yield running
-    running.stop()
+    running.stop(end_session=True)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 # Only what a process needs to run; nothing from the developer's or CI's own configuration
@@ -20,6 +21,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),  # 67 characters, well over Django's 50
         ALLOWED_HOSTS="office.example.gov.cn",
         MQTT_PLATFORM_PASSWORD="x",
+        FACE_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         PYTHONDONTWRITEBYTECODE="1",
     )
     for key, value in overrides.items():

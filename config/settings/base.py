@@ -121,7 +121,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times a read out after 5 s, which is exactly how long channels-redis
+                # blocks on an idle channel: a quiet socket would die. And its pool caps at 100.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
                 # channels-redis silently drops past `capacity` per channel (default 100):
                 # a panel reconnect storm must not lose alarms.
                 "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=1000),

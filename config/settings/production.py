@@ -7,6 +7,7 @@ DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MQTT_PLATFORM_PASSWORD = env.str("MQTT_PLATFORM_PASSWORD")
+FACE_ENCRYPTION_KEY = env.str("FACE_ENCRYPTION_KEY")  # Fernet key(s), comma-separated for rotation
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

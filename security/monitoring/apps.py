@@ -7,3 +7,9 @@ class MonitoringConfig(AppConfig):
     name = "security.monitoring"
     label = "monitoring"
     verbose_name = "安防监控"
+
+    def ready(self) -> None:
+        from security.monitoring import handlers  # noqa: F401  (fills the devices (kind, type) registry)
+        from security.monitoring.receivers import connect
+
+        connect()

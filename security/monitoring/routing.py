@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from security.monitoring.consumers import PanelConsumer
+
+websocket_urlpatterns: list[URLPattern] = [path("ws/panel/", PanelConsumer.as_asgi())]

@@ -30,7 +30,7 @@ def test_messages_sent_while_the_bridge_is_down_are_handled_when_it_returns(mqtt
         assert gate.wait_command(re=msg_id, timeout=10)["type"] == "pong"
         assert DeviceMessage.objects.filter(msg_id=msg_id).count() == 1
     finally:
-        second.stop()
+        second.stop(end_session=True)
 
 
 def test_the_bridge_resubscribes_after_a_lost_connection(bridge, connect_device, site):

@@ -1,1 +1,0 @@
-# The ledger, merchants and payments arrive with the canteen issue.

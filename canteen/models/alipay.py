@@ -1,0 +1,70 @@
+"""Alipay top-up orders, every notice received, and the simulated gateway's own books."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TopUp(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for payment")
+        PAID = "paid", _("paid")
+        CLOSED = "closed", _("closed")
+
+    out_trade_no = models.CharField(_("order number"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topups")
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    trade_no = models.CharField(_("Alipay trade number"), max_length=64, blank=True)
+    transaction = models.OneToOneField(
+        "canteen.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="topup"
+    )
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("top-up")
+        verbose_name_plural = _("top-ups")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.out_trade_no
+
+
+class AlipayNotice(models.Model):
+    """Every asynchronous notice as received, verified or not (the evidence for reconciliation)."""
+
+    topup = models.ForeignKey(TopUp, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    out_trade_no = models.CharField(max_length=64, blank=True, db_index=True)
+    notify_id = models.CharField(max_length=128, blank=True)
+    trade_status = models.CharField(max_length=32, blank=True)
+    total_fen = models.BigIntegerField(null=True)
+    verified = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=32)  # credited / duplicate / rejected:<reason> / ignored
+    params = models.JSONField()
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.out_trade_no} {self.outcome}"
+
+
+class SimAlipayTrade(models.Model):
+    """The simulated gateway's own record of a trade (what Alipay would hold)."""
+
+    out_trade_no = models.CharField(max_length=64, unique=True)
+    trade_no = models.CharField(max_length=64, unique=True)
+    app_id = models.CharField(max_length=32)
+    total_amount = models.CharField(max_length=20)
+    subject = models.CharField(max_length=256)
+    notify_url = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=32, default="WAIT_BUYER_PAY")
+    created_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.out_trade_no} {self.status}"

@@ -1,0 +1,1 @@
+"""Canteen services: every write of this app goes through one of these functions."""

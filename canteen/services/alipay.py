@@ -1,0 +1,190 @@
+"""Alipay top-ups: create the order, take the asynchronous notice, query what stays pending.
+
+A notice credits the wallet only if the RSA2 signature verifies with Alipay's public key and
+the app id, the seller and the amount are ours; the credit is keyed "alipay:<out_trade_no>"
+under the top-up's row lock, so eight deliveries (or a notice racing the query task) credit once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from canteen.alipay_client import alipay_client, app_id, gateway_url, seller_id
+from canteen.models import AlipayNotice, TopUp
+from canteen.services.wallet import wallet_topup_credit
+from core.audit import audit_log
+from core.money import yuan_to_fen
+from core.realtime import publish_on_commit, user_group
+from portal.models import User
+
+MIN_TOPUP_FEN = 100
+MAX_TOPUP_FEN = 500_000
+PAID_STATUSES = ("TRADE_SUCCESS", "TRADE_FINISHED")
+
+
+class TopUpError(Exception):
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TopUpStart:
+    topup: TopUp
+    pay_url: str = ""  # page pay: send the browser here
+    qr_code: str = ""  # precreate: show this as a QR code
+
+
+def _yuan(fen: int) -> str:
+    return str((Decimal(fen) / 100).quantize(Decimal("0.01")))
+
+
+def topup_create(
+    *, user: User, amount_fen: int, channel: str = "page", return_url: str = "", at: datetime | None = None
+) -> TopUpStart:
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not MIN_TOPUP_FEN <= amount_fen <= MAX_TOPUP_FEN:
+        raise TopUpError("bad_amount", f"a top-up is between {MIN_TOPUP_FEN} and {MAX_TOPUP_FEN} fen")
+    at = at or timezone.now()
+    out_trade_no = f"SO{timezone.localtime(at):%Y%m%d%H%M%S}{uuid.uuid4().hex[:10]}"
+    topup = TopUp.objects.create(out_trade_no=out_trade_no, user=user, amount_fen=amount_fen, created_at=at)
+    audit_log(action="canteen.topup.create", actor=user, target=topup, data={"amount_fen": amount_fen, "channel": channel})
+    client = alipay_client()
+    subject = f"钱包充值 {_yuan(amount_fen)}"
+    if channel == "qr":
+        response = client.api_alipay_trade_precreate(subject=subject, out_trade_no=out_trade_no, total_amount=_yuan(amount_fen))
+        if response.get("code") != "10000":
+            raise TopUpError("gateway", str(response.get("sub_msg") or response.get("msg")))
+        return TopUpStart(topup, qr_code=str(response["qr_code"]))
+    query = client.api_alipay_trade_page_pay(
+        subject=subject, out_trade_no=out_trade_no, total_amount=_yuan(amount_fen), return_url=return_url or None
+    )
+    return TopUpStart(topup, pay_url=f"{gateway_url()}?{query}")
+
+
+def _credit(*, topup_pk: int, trade_no: str, total_fen: int, via: str, at: datetime) -> str:
+    """Credit a top-up once. Returns "credited", "duplicate" or "amount_mismatch"."""
+    with transaction.atomic():
+        topup = TopUp.objects.select_for_update().get(pk=topup_pk)
+        if topup.status == TopUp.Status.PAID:
+            return "duplicate"
+        if total_fen != topup.amount_fen:
+            return "amount_mismatch"
+        txn = wallet_topup_credit(
+            user=topup.user,
+            amount_fen=topup.amount_fen,
+            source_key=f"alipay:{topup.out_trade_no}",
+            description="支付宝充值",
+            at=at,
+        )
+        topup.status, topup.trade_no, topup.paid_at, topup.transaction = TopUp.Status.PAID, trade_no, at, txn
+        topup.save(update_fields=["status", "trade_no", "paid_at", "transaction"])
+        audit_log(action="canteen.topup.credit", actor="alipay", target=topup, data={"amount_fen": topup.amount_fen, "via": via})
+        publish_on_commit(user_group(topup.user_id), {"type": "wallet.topped_up", "amount_fen": topup.amount_fen})
+    return "credited"
+
+
+def _verify(params: dict[str, str]) -> str | None:
+    """None if the notice is authentic and ours, else the reason to reject it."""
+    data = dict(params)
+    signature = data.pop("sign", "")
+    if not signature:
+        return "unsigned"
+    try:
+        if not alipay_client().verify(data, signature):
+            return "bad_signature"
+    except Exception:  # malformed signature or wrong sign_type
+        return "bad_signature"
+    if params.get("app_id") != app_id():
+        return "wrong_app_id"
+    if seller_id() and params.get("seller_id") != seller_id():
+        return "wrong_seller"
+    return None
+
+
+def alipay_notice_receive(*, params: dict[str, str], at: datetime | None = None) -> bool:
+    """Record and apply one asynchronous notice. True (answer "success") once it is recorded and
+    settled; False (answer "failure", Alipay retries) for anything forged, foreign or inconsistent."""
+    at = at or timezone.now()
+    rejection = _verify(params)
+    out_trade_no = str(params.get("out_trade_no", ""))[:64]
+    topup = TopUp.objects.filter(out_trade_no=out_trade_no).first() if out_trade_no else None
+    total_fen: int | None
+    try:
+        total_fen = yuan_to_fen(params.get("total_amount", ""))
+    except (ValueError, TypeError):
+        total_fen = None
+    if rejection is None and topup is None:
+        rejection = "unknown_order"
+    if rejection is None and (total_fen is None or topup is None or total_fen != topup.amount_fen):
+        rejection = "wrong_amount"
+    status = str(params.get("trade_status", ""))
+    outcome = f"rejected:{rejection}" if rejection else "ignored"
+    if rejection is None and topup is not None and total_fen is not None:
+        if status in PAID_STATUSES:
+            outcome = _credit(
+                topup_pk=topup.pk, trade_no=str(params.get("trade_no", "")), total_fen=total_fen, via="notify", at=at
+            )
+        elif status == "TRADE_CLOSED":
+            TopUp.objects.filter(pk=topup.pk, status=TopUp.Status.PENDING).update(status=TopUp.Status.CLOSED)
+            outcome = "closed"
+    AlipayNotice.objects.create(
+        topup=topup if rejection is None else None,
+        out_trade_no=out_trade_no,
+        notify_id=str(params.get("notify_id", ""))[:128],
+        trade_status=status[:32],
+        total_fen=total_fen,
+        verified=rejection is None,
+        outcome=outcome,
+        params={k: v for k, v in params.items() if k != "sign"},
+        received_at=at,
+    )
+    if rejection:
+        audit_log(
+            action="canteen.alipay_notice.reject",
+            actor="alipay",
+            target=topup,
+            data={"reason": rejection, "out_trade_no": out_trade_no},
+        )
+    return rejection is None
+
+
+def topup_query_pending(*, at: datetime | None = None, min_age: timedelta = timedelta(minutes=1)) -> dict[str, int]:
+    """Ask Alipay about top-ups still pending after `min_age` (a lost notice must not lose money);
+    close those Alipay does not know after a day."""
+    at = at or timezone.now()
+    counts = {"credited": 0, "closed": 0, "pending": 0, "errors": 0}
+    client = alipay_client()
+    pending = TopUp.objects.filter(
+        status=TopUp.Status.PENDING, created_at__lte=at - min_age, created_at__gte=at - timedelta(days=2)
+    )
+    for topup in pending.order_by("created_at")[:200]:
+        try:
+            response: dict[str, Any] = client.api_alipay_trade_query(out_trade_no=topup.out_trade_no)
+        except Exception:  # network or a verification failure: try again next run
+            counts["errors"] += 1
+            continue
+        status = response.get("trade_status")
+        if response.get("code") == "10000" and status in PAID_STATUSES:
+            outcome = _credit(
+                topup_pk=topup.pk,
+                trade_no=str(response.get("trade_no", "")),
+                total_fen=yuan_to_fen(str(response.get("total_amount", "0"))),
+                via="query",
+                at=at,
+            )
+            counts["credited" if outcome == "credited" else "errors"] += 1
+        elif status == "TRADE_CLOSED" or (
+            response.get("sub_code") == "ACQ.TRADE_NOT_EXIST" and topup.created_at < at - timedelta(days=1)
+        ):
+            TopUp.objects.filter(pk=topup.pk, status=TopUp.Status.PENDING).update(status=TopUp.Status.CLOSED)
+            counts["closed"] += 1
+        else:
+            counts["pending"] += 1
+    return counts

@@ -1,0 +1,1 @@
+"""Canteen pages: staff (wallet, takeaway, receipts), operators (sales, refunds, reconciliation), Alipay."""

@@ -1,0 +1,43 @@
+"""Alipay's asynchronous notice endpoint, and the simulated gateway's cashier page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from canteen.alipay_client import simulated
+from canteen.services.alipay import alipay_notice_receive
+
+
+@csrf_exempt  # Alipay posts server to server; the RSA2 signature is the authentication
+@require_POST
+def alipay_notify(request: HttpRequest) -> HttpResponse:
+    accepted = alipay_notice_receive(params={k: request.POST.get(k, "") for k in request.POST})
+    # Alipay stops resending only on exactly "success"; anything else means "try again later".
+    return HttpResponse("success" if accepted else "failure", content_type="text/plain")
+
+
+@login_required
+def sim_gateway(request: HttpRequest) -> HttpResponse:
+    """Stands in for https://openapi.alipay.com/gateway.do when ALIPAY_MODE is simulated."""
+    if not simulated():
+        raise Http404
+    from canteen.alipay_sim import SimGatewayError, parse_request, sim_buyer_pays, trade_open
+
+    query = request.GET.urlencode() if request.method == "GET" else request.POST.get("query", "")
+    try:
+        params, biz = parse_request(query)
+    except SimGatewayError:
+        return HttpResponseBadRequest("invalid-signature", content_type="text/plain")
+    trade = trade_open(params=params, biz=biz)
+    if request.method == "POST":
+        notice = sim_buyer_pays(out_trade_no=trade.out_trade_no)
+        alipay_notice_receive(params=notice)  # the notice Alipay would POST to notify_url
+        target = params.get("return_url") or "/canteen/"
+        return redirect(f"{target}?{urlencode({'out_trade_no': trade.out_trade_no})}")
+    return render(request, "canteen/sim_gateway.html", {"trade": trade, "query": query})

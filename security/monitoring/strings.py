@@ -1,0 +1,49 @@
+"""Translated strings the panel's JavaScript needs (passed with json_script; no JS catalogue)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+PANEL_STRINGS: dict[str, str | Promise] = {
+    "connected": _("Live"),
+    "connecting": _("Connecting…"),
+    "disconnected": _("Connection lost, reconnecting…"),
+    "acknowledge": _("Acknowledge"),
+    "dispatch": _("Dispatch"),
+    "resolve": _("Resolve"),
+    "dispatch_to": _("Who is sent (name or team)?"),
+    "resolve_comment": _("What happened and what was done?"),
+    "optional_comment": _("Comment (optional)"),
+    "comment_required": _("A comment is required for this alarm."),
+    "no_alarms": _("No open alarms."),
+    "critical": _("Critical alarm"),
+    "occurrences": _("times"),
+    "acknowledged_by": _("Acknowledged by"),
+    "dispatched_to": _("Dispatched to"),
+    "restored": _("Source restored"),
+    "escalated": _("Escalated"),
+    "online": _("online"),
+    "offline": _("offline"),
+    "no_rounds": _("No patrol round in progress."),
+    "no_access": _("No access events yet."),
+    "no_devices": _("No devices."),
+    "snapshot_failed": _("Snapshot failed"),
+    "sound_on": _("Sound on"),
+    "sound_off": _("Enable sound"),
+    "new": _("new"),
+    "acknowledged": _("acknowledged"),
+    "dispatched": _("dispatched"),
+    "resolved": _("resolved"),
+    "pending": _("pending"),
+    "ok": _("on time"),
+    "late": _("late"),
+    "missed": _("missed"),
+    "planned": _("planned"),
+    "in_progress": _("in progress"),
+    "completed": _("completed"),
+    "incomplete": _("incomplete"),
+    "info": _("info"),
+    "warning": _("warning"),
+    "major": _("major"),
+}
