@@ -13,6 +13,8 @@ import queue
 import threading
 import time
 import zlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -42,6 +44,15 @@ class Incoming:
     received_at: datetime
 
 
+def _run_closing(job: Callable[[], dispatch.Prepared | None]) -> dispatch.Prepared | None:
+    """Run a prepare job in a pool thread and drop that thread's database connection after:
+    pool threads outlive the bridge, and an open connection would pin the database."""
+    try:
+        return job()
+    finally:
+        connection.close()
+
+
 class Bridge:
     def __init__(self, *, workers: int | None = None, batch_size: int | None = None) -> None:
         # SQLite has one writer; on PostgreSQL two workers already saturate the GIL (bench/README.md).
@@ -57,6 +68,7 @@ class Bridge:
         self.connected = threading.Event()
         self.handled = 0
         self._threads: list[threading.Thread] = []
+        self._prepare_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="mqtt-bridge-prepare")
         self.client = platform_client(client_id_suffix="bridge", clean=False, manual_ack=True)
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
@@ -109,8 +121,11 @@ class Bridge:
         # One topic order for every batch: two workers then lock the same device rows in the same
         # order and cannot deadlock on them. Same-device messages keep their arrival order.
         batch = sorted(batch, key=lambda item: item.topic)
-        # CPU-heavy preparation (face analysis) before the transaction: no locks held meanwhile.
-        prepared = [dispatch.prepare(item.topic, item.payload) for item in batch]
+        # CPU-heavy preparation (face analysis) before the transaction, so no lock is held
+        # meanwhile, and concurrently, so two gates' frames in one batch use two pool workers.
+        jobs = [dispatch.prepare_job(item.topic, item.payload) for item in batch]
+        running = {i: self._prepare_pool.submit(_run_closing, job) for i, job in enumerate(jobs) if job is not None}
+        prepared = [running[i].result() if i in running else None for i in range(len(batch))]
         delay = 0.5
         while True:
             try:
@@ -184,6 +199,7 @@ class Bridge:
             t.join(timeout=10)
         publisher.install(None)
         bridge_report(connected=False)
+        self._prepare_pool.shutdown(wait=False, cancel_futures=True)
         if end_session:
             self._end_session()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -63,11 +64,10 @@ class Prepared:
     error: ProtocolError | None = None
 
 
-def prepare(topic: str, payload: bytes) -> Prepared | None:
-    """Run the handler's CPU-heavy preparer, if it has one, outside any transaction.
-
-    Read-only and best effort: whatever fails here is found again, and answered, by handle().
-    """
+def prepare_job(topic: str, payload: bytes) -> Callable[[], Prepared | None] | None:
+    """The handler's CPU-heavy preparer for this message, ready to run outside any transaction
+    (the bridge runs a batch's jobs concurrently), or None when it has none. Cheap and read-only:
+    whatever fails here is found again, and answered, by handle()."""
     try:
         address = parse_topic(topic)
         if address.channel == "status" or len(payload) > settings.MQTT_MAX_PAYLOAD_BYTES:
@@ -77,17 +77,26 @@ def prepare(topic: str, payload: bytes) -> Prepared | None:
         if device is None:
             return None
         preparer = registry.lookup_preparer(channel=address.channel, kind=device.kind, msg_type=envelope.type)
-        if preparer is None:
-            return None
+    except ProtocolError:
+        return None
+    if preparer is None:
+        return None
+
+    def run() -> Prepared | None:
         try:
             return Prepared(result=preparer(device, envelope))
         except ProtocolError as exc:
             return Prepared(error=exc)
-    except ProtocolError:
-        return None
-    except Exception:
-        logger.exception("preparing %s failed; the handler runs without it", topic)
-        return None
+        except Exception:
+            logger.exception("preparing %s failed; the handler runs without it", topic)
+            return None
+
+    return run
+
+
+def prepare(topic: str, payload: bytes) -> Prepared | None:
+    job = prepare_job(topic, payload)
+    return job() if job is not None else None
 
 
 def handle(

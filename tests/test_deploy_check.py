@@ -22,6 +22,11 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
         ALLOWED_HOSTS="office.example.gov.cn",
         MQTT_PLATFORM_PASSWORD="x",
         FACE_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        ALIPAY_MODE="live",
+        ALIPAY_APP_ID="2021000000000000",
+        ALIPAY_SELLER_ID="2088000000000000",
+        ALIPAY_APP_PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----",
+        ALIPAY_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----",
         PYTHONDONTWRITEBYTECODE="1",
     )
     for key, value in overrides.items():

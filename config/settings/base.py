@@ -164,6 +164,19 @@ MQTT_ACL_DIR = env.path("MQTT_ACL_DIR", default=str(VAR_DIR / "mosquitto"))
 MQTT_ACL_AUTOWRITE = env.bool("MQTT_ACL_AUTOWRITE", default=False)  # compose: web shares the dir with Mosquitto
 DEVICE_MESSAGE_RETENTION_DAYS = env.int("DEVICE_MESSAGE_RETENTION_DAYS", default=30)
 
+# Canteen and Alipay. "simulated": a local gateway with its own key pair plays Alipay (no
+# network); "live": the real gateway with the app's keys. Production refuses "simulated" unless
+# ALIPAY_SIMULATED_IN_PRODUCTION is set (a demo deployment): see canteen/checks.py.
+ALIPAY_MODE = env.str("ALIPAY_MODE", default="simulated")
+ALIPAY_APP_ID = env.str("ALIPAY_APP_ID", default="")
+ALIPAY_SELLER_ID = env.str("ALIPAY_SELLER_ID", default="")
+ALIPAY_APP_PRIVATE_KEY = env.str("ALIPAY_APP_PRIVATE_KEY", default="", multiline=True)
+ALIPAY_PUBLIC_KEY = env.str("ALIPAY_PUBLIC_KEY", default="", multiline=True)
+ALIPAY_NOTIFY_URL = env.str("ALIPAY_NOTIFY_URL", default="")
+ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=False)
+ALIPAY_SIMULATED_IN_PRODUCTION = env.bool("ALIPAY_SIMULATED_IN_PRODUCTION", default=False)
+CANTEEN_MONTHLY_SUBSIDY_FEN = env.int("CANTEEN_MONTHLY_SUBSIDY_FEN", default=30000)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from portal.models import User
 from tests.factories import UserFactory
 
 
 @pytest.fixture
 def admin_client_cn(db) -> Client:
     user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    assert isinstance(user, User)
     client = Client()
     client.force_login(user)
     return client

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from building.services import building_ensure, floor_ensure, site_ensure, space_ensure
+from canteen.services.setup import canteen_demo_ensure
 from core.cli import print_json
 from core.roles import ADMIN, CASHIER, CONTRACTOR, MANAGER, SECURITY, STAFF, roles_sync
 from portal.services import department_ensure, user_ensure
@@ -72,7 +73,15 @@ class Command(BaseCommand):
             )
             users.append(username)
         zone = access_zone_ensure(site=site, code="main", name="主楼", open_to_all_staff=True)
+        canteen = canteen_demo_ensure(site=site)  # merchants, meal periods, dishes, products
         print_json(
             self,
-            {"site": site.code, "users": users, "spaces": len(spaces), "departments": len(depts) + 1, "zone": zone.code},
+            {
+                "site": site.code,
+                "users": users,
+                "spaces": len(spaces),
+                "departments": len(depts) + 1,
+                "zone": zone.code,
+                "canteen": canteen,
+            },
         )
