@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,9 +90,11 @@ def test_serve_answers_http_and_a_new_device_talks_at_once(server, serve_env) ->
     creds = json.loads(manage(serve_env, "device_add", "--site", "demo", "--kind", "gate", "--id", "gate-e2e").stdout)
     assert creds["topic_prefix"] == "so/demo/gate-e2e"
     started = time.monotonic()
+    # The broker serve uses: its embedded one, or MQTT_URL's (CI's second pass: Mosquitto).
+    broker = urllib.parse.urlsplit(serve_env["MQTT_URL"]) if serve_env.get("MQTT_URL") else None
     device = SimDevice(
-        host="127.0.0.1",
-        port=int(serve_env["MQTT_PORT"]),
+        host=broker.hostname or "127.0.0.1" if broker else "127.0.0.1",
+        port=(broker.port or 1883) if broker else int(serve_env["MQTT_PORT"]),
         site="demo",
         device="gate-e2e",
         username=creds["username"],

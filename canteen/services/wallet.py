@@ -109,7 +109,7 @@ def subsidy_grant_month(
                     key=f"subsidy-expire:{user.pk}:{_month_key(month)}",
                     legs=[(subsidy, -expired), (funding, expired)],
                     user=user,
-                    description="subsidy expired",
+                    description="餐补过期",  # statements are shown in Chinese
                     at=at,
                     allow_frozen=True,
                 )
@@ -120,7 +120,7 @@ def subsidy_grant_month(
                     key=grant_key,
                     legs=[(subsidy, amount), (funding, -amount)],
                     user=user,
-                    description=f"meal subsidy {_month_key(month)}",
+                    description=f"餐补 {_month_key(month)}",
                     at=at,
                     allow_frozen=True,
                 )

@@ -64,11 +64,11 @@ class Command(BaseCommand):
             bridge = Bridge()
             bridge.start()
             started.append(bridge)
-            if settings.CELERY_BROKER_URL.startswith("memory://"):
+            if env.bool("SERVE_CELERY", default=True):  # SERVE_CELERY=false when a worker runs elsewhere
                 celery = InProcessCelery()
                 celery.start()
                 started.append(celery)
-                self.stderr.write("Celery worker + beat in process")
+                self.stderr.write(f"Celery worker + beat in process ({settings.CELERY_BROKER_URL.split(':')[0]})")
             self.stderr.write(f"smartoffice on http://{host}:{port}/  (Ctrl-C stops everything)")
             config = uvicorn.Config("config.asgi:application", host=host, port=port, lifespan="off", log_level="info")
             # Blocks; shuts down gracefully on SIGINT / SIGTERM, then re-raises the signal: ours follows.

@@ -1,0 +1,172 @@
+"""Face enrolment in a real headless Chromium: sign in, read, consent, upload, withdraw."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from portal.models import User
+from security.models import FaceConsent, FaceEncoding
+from tests.conftest import needs
+from tests.factories import PASSWORD
+from tests.security.faces_helpers import ENROL_A, FACES, NO_FACE
+from tests.test_browser import CHROMIUM_ARGS, PNG_MAGIC, WAIT
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """One Chromium for the module, with a Chinese user's language preference (see tests/test_browser.py)."""
+    needs(bool(shutil.which("chromium") and shutil.which("chromedriver")), "Debian chromium + chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    chrome = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+    chrome.set_page_load_timeout(WAIT * 2)
+    try:
+        yield chrome
+    finally:
+        chrome.quit()
+
+
+@pytest.fixture
+def browser(driver: WebDriver, live_server: LiveServer, transactional_db: None) -> WebDriver:
+    """The module's Chromium with no session or language cookie left by the previous test."""
+    driver.get(f"{live_server.url}/static/portal/site.css")
+    driver.delete_all_cookies()
+    return driver
+
+
+def _wait(driver: WebDriver, condition: object, message: str) -> object:
+    return WebDriverWait(driver, WAIT).until(condition, message)  # type: ignore[arg-type]
+
+
+def _text(driver: WebDriver) -> str:
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def _screenshot(driver: WebDriver, tmp_path: Path, name: str) -> None:
+    """Save the whole page (the window grown to its height) to tmp_path and a copy to /tmp/shots."""
+    shot = tmp_path / f"{name}.png"
+    page, inner = driver.execute_script("return [document.documentElement.scrollHeight, window.innerHeight]")
+    frame = driver.get_window_size()["height"] - int(inner)  # the window's own bars
+    driver.set_window_size(1280, min(max(int(page) + frame, 900), 4000))
+    try:
+        assert driver.save_screenshot(str(shot))
+    finally:
+        driver.set_window_size(1280, 900)
+    data = shot.read_bytes()
+    assert data.startswith(PNG_MAGIC) and len(data) > 1000
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SHOTS / f"{name}.png")
+
+
+def _sign_in_and_open_face_page(driver: WebDriver, base_url: str) -> None:
+    driver.get(f"{base_url}/accounts/login/")
+    _wait(driver, lambda d: d.find_elements(By.ID, "id_username"), "login form did not render")
+    driver.find_element(By.ID, "id_username").send_keys("li_ming")
+    password = driver.find_element(By.ID, "id_password")
+    password.send_keys(PASSWORD)
+    password.submit()
+    _wait(driver, lambda d: d.current_url == f"{base_url}/", "sign-in did not land on the home page")
+
+    tile = driver.find_element(By.CSS_SELECTOR, "li.service[data-service=face] a")
+    assert "人脸登记" in tile.text
+    tile.click()
+    _wait(driver, lambda d: d.current_url == f"{base_url}/access/face/", "the tile did not open the face page")
+
+
+def _give_consent(driver: WebDriver) -> None:
+    form = driver.find_element(By.CSS_SELECTOR, "[data-testid=face-consent-form]")
+    box = form.find_element(By.CSS_SELECTOR, "input[type=checkbox][name=agree]")
+    assert not box.is_selected()  # nothing is pre-ticked
+    box.click()
+    assert box.is_selected()
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    assert button.text == "同意"
+    button.click()
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=face-upload-form]"), "no upload form after consent")
+    assert "谢谢。现在可以录入照片了。" in _text(driver)
+
+
+def _upload(driver: WebDriver, name: str) -> None:
+    form = driver.find_element(By.CSS_SELECTOR, "[data-testid=face-upload-form]")
+    form.find_element(By.CSS_SELECTOR, "input[type=file][name=photo]").send_keys(str((FACES / name).resolve()))
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    assert button.text == "录入"
+    button.click()
+
+
+def test_enrol_a_face_then_withdraw_consent(browser: WebDriver, live_server: LiveServer, li_ming: User, tmp_path: Path) -> None:
+    _sign_in_and_open_face_page(browser, live_server.url)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "人脸登记"
+
+    # What it is for and what is kept, in Chinese, before anything is asked.
+    purpose = browser.find_element(By.CSS_SELECTOR, "[data-testid=face-purpose]").text
+    assert "用途与保存的内容" in purpose
+    assert "您的人脸仅用于大楼闸机通行" in purpose and "照片本身立即销毁" in purpose
+    assert "加密存储" in purpose and "绝不保存照片" in purpose
+    assert "保存期限" in purpose and "离职后" in purpose
+    assert "不同意不影响其他服务" in purpose
+    assert not browser.find_elements(By.CSS_SELECTOR, "input[type=file]")  # no upload before consent
+
+    _give_consent(browser)
+    status = browser.find_element(By.CSS_SELECTOR, "[data-testid=face-status]")
+    assert status.get_attribute("data-encodings") == "0" and "已录入照片：0 张" in status.text
+    consent = FaceConsent.objects.get(user=li_ming, withdrawn_at__isnull=True)
+    assert consent.channel == "portal"
+
+    _upload(browser, ENROL_A)
+    _wait(
+        browser,
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=face-status]").get_attribute("data-encodings") == "1",
+        "the photo was not enrolled",
+    )
+    assert browser.current_url == f"{live_server.url}/access/face/"  # redirected after the POST
+    page = _text(browser)
+    assert "人脸已录入，照片已销毁。" in page and "已录入照片：1 张" in page
+    assert FaceEncoding.objects.filter(user=li_ming).count() == 1
+    _screenshot(browser, tmp_path, "face_enrolled")
+
+    withdraw = browser.find_element(By.CSS_SELECTOR, "[data-testid=face-withdraw-form] button")
+    assert withdraw.text == "撤回同意并删除我的人脸数据"
+    withdraw.click()
+    _wait(
+        browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=face-consent-form]"), "consent form did not come back"
+    )
+    assert "已撤回同意，已删除 1 条人脸特征。" in _text(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=face-status]")
+    assert not FaceEncoding.objects.filter(user=li_ming).exists()
+    assert FaceConsent.objects.get(pk=consent.pk).withdrawn_at is not None
+    _screenshot(browser, tmp_path, "face_withdrawn")
+
+
+def test_a_photo_without_a_face_is_rejected_in_chinese(
+    browser: WebDriver, live_server: LiveServer, li_ming: User, tmp_path: Path
+) -> None:
+    _sign_in_and_open_face_page(browser, live_server.url)
+    _give_consent(browser)
+
+    _upload(browser, NO_FACE)
+    errors = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".errorlist"), "no error shown for the photo")
+    assert "照片中未检测到人脸。请在光线充足处正对镜头重试。" in errors[0].text  # type: ignore[index]
+    status = browser.find_element(By.CSS_SELECTOR, "[data-testid=face-status]")
+    assert status.get_attribute("data-encodings") == "0"
+    assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=face-upload-form] input[type=file]")  # try again
+    assert not FaceEncoding.objects.filter(user=li_ming).exists()
+    _screenshot(browser, tmp_path, "face_no_face")
