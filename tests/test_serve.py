@@ -11,10 +11,13 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import paho.mqtt.client as mqtt
 import pytest
+from django.conf import settings
 
 from devices.simulator import SimDevice
 from tests.conftest import free_port
@@ -38,6 +41,8 @@ def serve_env(tmp_path: Path) -> dict[str, str]:
         PORT=str(free_port()),
         MQTT_PORT=str(free_port()),
         DEBUG="false",
+        # Its own bridge identity: a shared Mosquitto may see other runs' bridges.
+        MQTT_CLIENT_ID=f"serve-test-{uuid.uuid4().hex[:8]}",
     )
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
@@ -76,6 +81,12 @@ def server(serve_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
+    if serve_env.get("MQTT_URL"):  # leave no persistent session behind on the shared broker
+        broker = urllib.parse.urlsplit(serve_env["MQTT_URL"])
+        closer = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{serve_env['MQTT_CLIENT_ID']}-bridge")
+        closer.username_pw_set(settings.MQTT_PLATFORM_USERNAME, settings.MQTT_PLATFORM_PASSWORD)
+        closer.connect(broker.hostname or "127.0.0.1", broker.port or 1883)
+        closer.disconnect()
 
 
 def test_serve_answers_http_and_a_new_device_talks_at_once(server, serve_env) -> None:
@@ -87,8 +98,9 @@ def test_serve_answers_http_and_a_new_device_talks_at_once(server, serve_env) ->
         page = response.read().decode()
     assert 'lang="zh-hans"' in page and "登录" in page
 
-    creds = json.loads(manage(serve_env, "device_add", "--site", "demo", "--kind", "gate", "--id", "gate-e2e").stdout)
-    assert creds["topic_prefix"] == "so/demo/gate-e2e"
+    gate_id = f"gate-{uuid.uuid4().hex[:6]}"
+    creds = json.loads(manage(serve_env, "device_add", "--site", "demo", "--kind", "gate", "--id", gate_id).stdout)
+    assert creds["topic_prefix"] == f"so/demo/{gate_id}"
     started = time.monotonic()
     # The broker serve uses: its embedded one, or MQTT_URL's (CI's second pass: Mosquitto).
     broker = urllib.parse.urlsplit(serve_env["MQTT_URL"]) if serve_env.get("MQTT_URL") else None
@@ -96,7 +108,7 @@ def test_serve_answers_http_and_a_new_device_talks_at_once(server, serve_env) ->
         host=broker.hostname or "127.0.0.1" if broker else "127.0.0.1",
         port=(broker.port or 1883) if broker else int(serve_env["MQTT_PORT"]),
         site="demo",
-        device="gate-e2e",
+        device=gate_id,
         username=creds["username"],
         password=creds["password"],
     )
