@@ -4,6 +4,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -73,6 +74,25 @@ def zhao_contractor(site: Site) -> User:
 @pytest.fixture
 def liu_cashier(site: Site) -> User:
     return persona("cashier", "liu_cashier", "刘", "收银", site=site)
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One headless Chromium for the whole run (tests/browser.py)."""
+    from tests.browser import chromium_available, chromium_start
+
+    needs(chromium_available(), "Debian chromium + chromium-driver (apt-get install chromium chromium-driver)")
+    driver = chromium_start(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(chromium: Any, live_server: Any, transactional_db: None) -> Any:
+    """The session's Chromium with no session or language cookie left by the previous test."""
+    chromium.get(f"{live_server.url}/static/portal/site.css")  # any page of the origin will do
+    chromium.delete_all_cookies()
+    return chromium
 
 
 @pytest.fixture(scope="session")

@@ -2,67 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from portal.models import User
-from tests.conftest import needs
+from tests.browser import PNG_MAGIC, WAIT
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,900",
-)
-WAIT = 10  # seconds; a page of this app renders in well under one
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """One Chromium for the module, set up as a Chinese user's browser.
-
-    Headless Chromium sends `Accept-Language: en-US,en` whatever `--lang` says, and Django's
-    LocaleMiddleware honours that header, so the preference is set the way a user sets it.
-    """
-    needs(bool(shutil.which("chromium") and shutil.which("chromedriver")), "Debian chromium + chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    chrome = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-    chrome.set_page_load_timeout(WAIT * 2)
-    try:
-        yield chrome
-    finally:
-        chrome.quit()
-
-
-@pytest.fixture
-def browser(driver: WebDriver, live_server) -> WebDriver:
-    """The module's Chromium with no session or language cookie left by the previous test."""
-    driver.get(f"{live_server.url}/static/portal/site.css")  # any page of the origin will do
-    driver.delete_all_cookies()
-    return driver
 
 
 def _wait(driver: WebDriver, condition, message: str):

@@ -3,80 +3,28 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_django.live_server_helper import LiveServer
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from canteen.models import TopUp
 from canteen.selectors import wallet_balances
 from canteen.services.wallet import subsidy_grant_month
 from portal.models import User
-from tests.conftest import needs
+from tests.browser import screenshot as _screenshot
+from tests.browser import wait as _wait
 from tests.factories import PASSWORD
-from tests.test_browser import CHROMIUM_ARGS, PNG_MAGIC, WAIT
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
 YUAN = re.compile(r"^¥\d+\.\d{2}$")
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """One Chromium for the module, with a Chinese user's language preference (see tests/test_browser.py)."""
-    needs(bool(shutil.which("chromium") and shutil.which("chromedriver")), "Debian chromium + chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    chrome = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-    chrome.set_page_load_timeout(WAIT * 2)
-    try:
-        yield chrome
-    finally:
-        chrome.quit()
-
-
-@pytest.fixture
-def browser(driver: WebDriver, live_server: LiveServer, transactional_db: None) -> WebDriver:
-    """The module's Chromium with no session or language cookie left by the previous test."""
-    driver.get(f"{live_server.url}/static/portal/site.css")
-    driver.delete_all_cookies()
-    return driver
-
-
-def _wait(driver: WebDriver, condition: object, message: str) -> object:
-    return WebDriverWait(driver, WAIT).until(condition, message)  # type: ignore[arg-type]
 
 
 def _balance(driver: WebDriver, kind: str) -> str:
     return str(driver.find_element(By.CSS_SELECTOR, f"[data-balance={kind}]").text)
-
-
-def _screenshot(driver: WebDriver, tmp_path: Path, name: str) -> None:
-    """Save the whole page (the window grown to its height) to tmp_path and a copy to /tmp/shots."""
-    shot = tmp_path / f"{name}.png"
-    page, inner = driver.execute_script("return [document.documentElement.scrollHeight, window.innerHeight]")
-    frame = driver.get_window_size()["height"] - int(inner)  # the window's own bars
-    driver.set_window_size(1280, min(max(int(page) + frame, 900), 4000))
-    try:
-        assert driver.save_screenshot(str(shot))
-    finally:
-        driver.set_window_size(1280, 900)
-    data = shot.read_bytes()
-    assert data.startswith(PNG_MAGIC) and len(data) > 1000
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, SHOTS / f"{name}.png")
 
 
 def test_top_up_50_yuan_through_the_simulated_alipay(

@@ -2,78 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_django.live_server_helper import LiveServer
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from portal.models import User
 from security.models import FaceConsent, FaceEncoding
-from tests.conftest import needs
+from tests.browser import page_text as _text
+from tests.browser import screenshot as _screenshot
+from tests.browser import wait as _wait
 from tests.factories import PASSWORD
 from tests.security.faces_helpers import ENROL_A, FACES, NO_FACE
-from tests.test_browser import CHROMIUM_ARGS, PNG_MAGIC, WAIT
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """One Chromium for the module, with a Chinese user's language preference (see tests/test_browser.py)."""
-    needs(bool(shutil.which("chromium") and shutil.which("chromedriver")), "Debian chromium + chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    chrome = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-    chrome.set_page_load_timeout(WAIT * 2)
-    try:
-        yield chrome
-    finally:
-        chrome.quit()
-
-
-@pytest.fixture
-def browser(driver: WebDriver, live_server: LiveServer, transactional_db: None) -> WebDriver:
-    """The module's Chromium with no session or language cookie left by the previous test."""
-    driver.get(f"{live_server.url}/static/portal/site.css")
-    driver.delete_all_cookies()
-    return driver
-
-
-def _wait(driver: WebDriver, condition: object, message: str) -> object:
-    return WebDriverWait(driver, WAIT).until(condition, message)  # type: ignore[arg-type]
-
-
-def _text(driver: WebDriver) -> str:
-    return str(driver.find_element(By.TAG_NAME, "body").text)
-
-
-def _screenshot(driver: WebDriver, tmp_path: Path, name: str) -> None:
-    """Save the whole page (the window grown to its height) to tmp_path and a copy to /tmp/shots."""
-    shot = tmp_path / f"{name}.png"
-    page, inner = driver.execute_script("return [document.documentElement.scrollHeight, window.innerHeight]")
-    frame = driver.get_window_size()["height"] - int(inner)  # the window's own bars
-    driver.set_window_size(1280, min(max(int(page) + frame, 900), 4000))
-    try:
-        assert driver.save_screenshot(str(shot))
-    finally:
-        driver.set_window_size(1280, 900)
-    data = shot.read_bytes()
-    assert data.startswith(PNG_MAGIC) and len(data) > 1000
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, SHOTS / f"{name}.png")
 
 
 def _sign_in_and_open_face_page(driver: WebDriver, base_url: str) -> None:
@@ -164,7 +109,7 @@ def test_a_photo_without_a_face_is_rejected_in_chinese(
 
     _upload(browser, NO_FACE)
     errors = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".errorlist"), "no error shown for the photo")
-    assert "照片中未检测到人脸。请在光线充足处正对镜头重试。" in errors[0].text  # type: ignore[index]
+    assert "照片中未检测到人脸。请在光线充足处正对镜头重试。" in errors[0].text
     status = browser.find_element(By.CSS_SELECTOR, "[data-testid=face-status]")
     assert status.get_attribute("data-encodings") == "0"
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=face-upload-form] input[type=file]")  # try again

@@ -23,17 +23,17 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from devices.models import Device
 from security.monitoring.services import device_offline_sweep, patrol_overdue_check, patrol_round_create
+from tests.browser import CHROMIUM_ARGS
 from tests.conftest import needs
 from tests.security.monitoring.conftest import session_for
 from tests.security.monitoring.factories import camera, route_with_checkpoints, space_in
-from tests.test_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT = 10
 
 
 @pytest.fixture
-def chromium(tmp_path) -> Iterator[WebDriver]:
+def chromium(tmp_path) -> Iterator[WebDriver]:  # its own: the panel needs autoplay for the alarm sound
     needs(bool(shutil.which("chromium") and shutil.which("chromedriver")), "Debian chromium + chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
