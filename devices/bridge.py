@@ -14,7 +14,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ from devices.mqtt_config import mqtt_endpoint
 
 logger = logging.getLogger(__name__)
 
+EARLY_PREPARE_BYTES = 8 * 1024  # events this large carry an image: prepare them on arrival
 INBOX_CAPACITY = 10_000  # Mosquitto's max_queued_messages (deploy/mosquitto) is set above this
 SUBSCRIPTIONS = [("so/+/+/event", 1), ("so/+/+/telemetry", 1), ("so/+/+/status", 1)]
 
@@ -42,6 +43,23 @@ class Incoming:
     mid: int
     qos: int
     received_at: datetime
+    early: Future[dispatch.Prepared | None] | None = None  # preparation started on arrival
+
+
+def _outcome(future: Future[dispatch.Prepared | None]) -> dispatch.Prepared | None:
+    try:
+        return future.result()
+    except CancelledError:  # the bridge is stopping; handle() works without a preparation
+        return None
+
+
+def _prepare_closing(topic: str, payload: bytes) -> dispatch.Prepared | None:
+    """Find and run a message's prepare job in a pool thread (see _run_closing)."""
+    try:
+        job = dispatch.prepare_job(topic, payload)
+        return job() if job is not None else None
+    finally:
+        connection.close()
 
 
 def _run_closing(job: Callable[[], dispatch.Prepared | None]) -> dispatch.Prepared | None:
@@ -102,7 +120,13 @@ class Bridge:
         # Blocking put: a full inbox stops reading the socket, which is the backpressure we want.
         device_prefix = msg.topic.rpartition("/")[0]
         inbox = self.inboxes[zlib.crc32(device_prefix.encode()) % self.workers]
-        inbox.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos, timezone.now()))
+        payload = bytes(msg.payload)
+        early = None
+        if len(payload) >= EARLY_PREPARE_BYTES and msg.topic.endswith("/event"):
+            # An image (gate frame, face payment): start its analysis now, in parallel with
+            # whatever the worker for this device is still doing.
+            early = self._prepare_pool.submit(_prepare_closing, msg.topic, payload)
+        inbox.put(Incoming(msg.topic, payload, msg.mid, msg.qos, timezone.now(), early))
 
     # workers
     def _take_batch(self, inbox: queue.Queue[Incoming]) -> list[Incoming]:
@@ -123,9 +147,12 @@ class Bridge:
         batch = sorted(batch, key=lambda item: item.topic)
         # CPU-heavy preparation (face analysis) before the transaction, so no lock is held
         # meanwhile, and concurrently, so two gates' frames in one batch use two pool workers.
-        jobs = [dispatch.prepare_job(item.topic, item.payload) for item in batch]
+        jobs = [None if item.early else dispatch.prepare_job(item.topic, item.payload) for item in batch]
         running = {i: self._prepare_pool.submit(_run_closing, job) for i, job in enumerate(jobs) if job is not None}
-        prepared = [running[i].result() if i in running else None for i in range(len(batch))]
+        for i, item in enumerate(batch):
+            if item.early is not None:
+                running[i] = item.early
+        prepared = [_outcome(running[i]) if i in running else None for i in range(len(batch))]
         delay = 0.5
         while True:
             try:
