@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import random
-import socket
 import statistics
 import sys
 import threading
@@ -30,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+from bench.common import free_port, setup_django  # noqa: E402
+
 FACES = ROOT / "tests" / "data" / "faces"
 # (enrolment photo, what the POS camera sends) for the four real people in tests/data/faces
 PEOPLE = [
@@ -40,24 +41,8 @@ PEOPLE = [
 ]
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["TEST"] = {"NAME": str(ROOT / "var" / f"bench-rush-{os.getpid()}.sqlite3")}
-    import django
-
-    django.setup()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def drive(pos: Any, *, rate: float, seconds: float, make: Any) -> tuple[list[float], dict[str, int], float]:
@@ -121,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--method", choices=["face", "code"], default="face")
     ap.add_argument("--payers", type=int, default=50)
     args = ap.parse_args(argv)
-    setup_django()
+    setup_django("rush")
     from django.conf import settings
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases

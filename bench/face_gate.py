@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
-import socket
 import statistics
 import sys
 import threading
@@ -39,22 +37,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+from bench.common import free_port, setup_django  # noqa: E402
+
 FACES = ROOT / "tests" / "data" / "faces"
 FRAMES = ["gate_frame_person_a_obama_640x480.jpg", "gate_frame_stranger_grace_hopper_640x480.jpg"]
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["TEST"] = {"NAME": str(ROOT / "var" / f"bench-face-gate-{os.getpid()}.sqlite3")}
-    import django
-
-    django.setup()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -62,10 +51,6 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def synthetic(n: int, seed: int = 7) -> Any:
@@ -231,7 +216,7 @@ def main() -> int:
     parser.add_argument("--baseline", type=int, default=20, help="plain calls timed")
     parser.add_argument("--search", type=int, default=100_000, help="encodings for the 1:N search timing")
     args = parser.parse_args()
-    setup_django()
+    setup_django("face-gate")
     from django.conf import settings
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases

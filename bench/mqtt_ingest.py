@@ -41,7 +41,6 @@ import pstats
 import re
 import resource
 import select
-import socket
 import sys
 import threading
 import time
@@ -55,6 +54,9 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+from bench.common import free_port, setup_django  # noqa: E402
+
 CST = timezone(timedelta(hours=8))
 
 
@@ -424,25 +426,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        # not var/test.sqlite3: a concurrent pytest run uses that one
-        db["TEST"] = {"NAME": str(ROOT / "var" / f"bench-mqtt-ingest-{os.getpid()}.sqlite3")}
-    import django
-
-    django.setup()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def split(devices: list[SimCred], messages: int, publishers: int, **common: Any) -> list[PublisherSpec]:
@@ -505,7 +490,7 @@ def clear_session(host: str, port: int, username: str, password: str, client_id:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_django()
+    setup_django("mqtt-ingest")
     from django.conf import settings
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases

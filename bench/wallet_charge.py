@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import os
 import random
 import statistics
 import sys
@@ -28,20 +27,8 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["TEST"] = {"NAME": str(ROOT / "var" / f"bench-wallet-{os.getpid()}.sqlite3")}
-    import django
-
-    django.setup()
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+from bench.common import setup_django  # noqa: E402
 
 
 def service_worker(args: tuple[int, int, list[int], int, str]) -> list[float]:
@@ -123,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--charges", type=int, default=4000)
     ap.add_argument("--users", type=int, default=200)
     args = ap.parse_args(argv)
-    setup_django()
+    setup_django("wallet")
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 

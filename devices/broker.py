@@ -125,6 +125,15 @@ class CallableTopicPlugin(BaseTopicPlugin):
 
 
 # --------------------------------------------------------------------------- broker fixes
+class _SnapshotItemsDict(dict[str, Any]):
+    """amqtt's _run_broadcast iterates `_subscriptions.items()` across awaits; a client
+    subscribing meanwhile raised "dictionary changed size during iteration" and the message in
+    hand was lost. Iterating a snapshot delivers it to everyone subscribed when it started."""
+
+    def items(self) -> Any:
+        return list(super().items())
+
+
 class HardenedBroker(Broker):
     """Works around amqtt 0.12.1 issues found while prototyping (see report):
 
@@ -136,13 +145,15 @@ class HardenedBroker(Broker):
        (any client's) to the new client, bypassing topic ACLs.  -> only the session's own filters.
     3. No timeout for the CONNECT packet (idle or MQTT 5 sockets are held forever) -> connect_timeout.
     4. shutdown() leaves sockets that never sent CONNECT (and their tasks) alive -> close them.
+    5. a subscription made while a message is being broadcast lost that message -> snapshot.
     """
 
     connect_timeout: float = 10.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._handshaking: set[Any] = set()  # writers of sockets that have not completed CONNECT yet
+        self._handshaking: set[Any] = set()
+        self._subscriptions = _SnapshotItemsDict()  # writers of sockets that have not completed CONNECT yet
 
     async def shutdown(self) -> None:
         # amqtt's shutdown only stops *sessions*; sockets still in the CONNECT phase keep their task alive
