@@ -11,6 +11,8 @@ def yuan_to_fen(value: str | int | Decimal) -> int:
         amount = Decimal(str(value).strip().lstrip("¥"))
     except InvalidOperation as exc:
         raise ValueError(f"not an amount of money: {value!r}") from exc
+    if not amount.is_finite() or abs(amount) >= Decimal("1e15"):  # "Infinity", "NaN", "1e400"
+        raise ValueError(f"not an amount of money: {value!r}")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"more than two decimals: {value!r}")
     return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))

@@ -24,10 +24,11 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from devices import dispatch, publisher
+from devices import dispatch, publisher, registry_cache
 from devices.bridge_status import bridge_report
 from devices.mqtt_client import platform_client
 from devices.mqtt_config import mqtt_endpoint
+from devices.services import presence_marks_forget
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,17 @@ def _outcome(future: Future[dispatch.Prepared | None]) -> dispatch.Prepared | No
     try:
         return future.result()
     except CancelledError:  # the bridge is stopping; handle() works without a preparation
+        return None
+    except Exception:  # a preparation is an optimisation: handle() finds and answers any problem
+        logger.exception("bridge: a prepare step failed; handling without it")
+        return None
+
+
+def _job_or_none(item: Incoming) -> Callable[[], dispatch.Prepared | None] | None:
+    try:
+        return dispatch.prepare_job(item.topic, item.payload)
+    except Exception:  # e.g. the database blinked during the device lookup
+        logger.exception("bridge: could not look for a prepare step of %s", item.topic)
         return None
 
 
@@ -147,7 +159,7 @@ class Bridge:
         batch = sorted(batch, key=lambda item: item.topic)
         # CPU-heavy preparation (face analysis) before the transaction, so no lock is held
         # meanwhile, and concurrently, so two gates' frames in one batch use two pool workers.
-        jobs = [None if item.early else dispatch.prepare_job(item.topic, item.payload) for item in batch]
+        jobs = [None if item.early else _job_or_none(item) for item in batch]
         running = {i: self._prepare_pool.submit(_run_closing, job) for i, job in enumerate(jobs) if job is not None}
         for i, item in enumerate(batch):
             if item.early is not None:
@@ -166,6 +178,9 @@ class Bridge:
                     # Some message needs isolating (bad data inside a handler, a unique race):
                     # replay the batch with one savepoint per message, where each is answered.
                     logger.debug("bridge: replaying a batch of %d with savepoints", len(batch), exc_info=True)
+                    # In-memory state the rolled-back attempt left behind must not steer the replay.
+                    presence_marks_forget()
+                    registry_cache.forget()
                     with transaction.atomic():
                         for item, ready in zip(batch, prepared, strict=True):
                             dispatch.handle(item.topic, item.payload, item.received_at, ready)
@@ -189,6 +204,11 @@ class Bridge:
                     self._apply(batch)
                 except (OperationalError, InterfaceError):
                     return  # stopping with the database down: unacked, the broker redelivers
+                except Exception:
+                    # Never let a worker die: its inbox would fill and freeze paho's thread. The
+                    # batch stays unacknowledged; the broker redelivers it on the next session.
+                    logger.exception("bridge: a batch of %d failed unexpectedly; not acknowledged", len(batch))
+                    continue
                 for item in batch:
                     if item.qos > 0:
                         self.client.ack(item.mid, item.qos)

@@ -7,6 +7,7 @@ process; another process sees a deactivation within the TTL at worst.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from typing import Any
@@ -24,7 +25,8 @@ def device_lookup(site_code: str, device_id: str) -> Device | None:
     with _lock:
         hit = _entries.get(key)
     if hit is not None and now - hit[0] < DEVICE_CACHE_TTL_S:
-        return hit[1]
+        # A copy: services change presence fields on the instance, and threads share the cache.
+        return copy.copy(hit[1]) if hit[1] is not None else None
     # No ORDER BY (Device.Meta.ordering) and no LIMIT games: (site, device_id) is unique.
     rows = list(
         Device.objects.select_related("site").order_by().filter(site__code=site_code, device_id=device_id, is_active=True)
@@ -32,7 +34,7 @@ def device_lookup(site_code: str, device_id: str) -> Device | None:
     device = rows[0] if rows else None
     with _lock:
         _entries[key] = (now, device)
-    return device
+    return copy.copy(device) if device is not None else None
 
 
 def forget(*args: Any, **kwargs: Any) -> None:

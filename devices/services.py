@@ -91,6 +91,7 @@ def device_deactivate(*, device: Device, actor: object = None) -> Device:
         Device.objects.filter(pk=device.pk).update(is_active=False, online=False)
         device.is_active, device.online = False, False
         registry_cache.forget()
+        transaction.on_commit(registry_cache.forget)  # and again: a lookup may have re-cached it meanwhile
         audit_log(action="devices.device.deactivate", actor=actor, target=device)
         _acl_refresh_on_commit()
     return device
@@ -128,6 +129,12 @@ def device_seen(*, device: Device, at: datetime) -> None:
         publish_on_commit(site_group(device.site.code), _presence_event(device))
         _came_online_on_commit(device, at)
     Device.objects.filter(pk=device.pk).update(**fields)
+
+
+def presence_marks_forget() -> None:
+    """After a rolled-back batch: the marks of writes that did not happen must not throttle."""
+    with _seen_lock:
+        _last_seen_write.clear()
 
 
 def device_status_set(*, device: Device, online: bool, at: datetime) -> bool:

@@ -134,5 +134,11 @@ def face_payer(*, image: bytes, site: Site | None, match: Any = None) -> User | 
         return "face_unavailable"
     if found.user_id is None:
         return FACE_REASONS.get(found.reason, found.reason)
-    user = User.objects.filter(pk=found.user_id, is_active=True).first()
+    # The match may have been computed on arrival, before a backlog drained: the consent must
+    # still stand now, or the face is not used (the card / QR path remains).
+    user = (
+        User.objects.filter(pk=found.user_id, is_active=True, face_consents__withdrawn_at__isnull=True)
+        .distinct()
+        .first()
+    )
     return user if user is not None else "unknown_face"

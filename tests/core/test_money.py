@@ -26,3 +26,9 @@ def test_floats_and_fractions_of_fen_are_refused() -> None:
         yuan_to_fen("abc")
     with pytest.raises(TypeError):
         format_fen(1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "sNaN", "1e400", "-inf"])
+def test_non_finite_or_absurd_amounts_are_a_value_error(value: str) -> None:
+    with pytest.raises(ValueError, match="not an amount"):
+        yuan_to_fen(value)
