@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -49,7 +50,9 @@ def chromium_start(profile: Path) -> WebDriver:
 
 
 def wait(driver: WebDriver, condition: Callable[[WebDriver], Any], message: str) -> Any:
-    return WebDriverWait(driver, WAIT).until(condition, message)
+    # During a form's POST + redirect an element found a moment ago belongs to the old page:
+    # that is "not yet", not a failure.
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
 
 
 def page_text(driver: WebDriver) -> str:

@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from portal.models import User
-from tests.browser import PNG_MAGIC, WAIT
+from tests.browser import PNG_MAGIC, wait
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def _wait(driver: WebDriver, condition, message: str):
-    return WebDriverWait(driver, WAIT).until(condition, message)
+    return wait(driver, condition, message)
 
 
 def _html_lang(driver: WebDriver) -> str:
