@@ -11,23 +11,13 @@ from django.db import transaction
 
 from config.asgi import application
 from core.realtime import publish_on_commit, user_group
+from tests.helpers import session_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def connect_as(user) -> WebsocketCommunicator:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    def make_session() -> str:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        return str(session.session_key)
-
-    key = await sync_to_async(make_session)()
+    key = await sync_to_async(session_for)(user)
     communicator = WebsocketCommunicator(
         application, "/ws/events/", headers=[(b"origin", b"http://localhost"), (b"cookie", f"sessionid={key}".encode())]
     )

@@ -19,19 +19,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from portal.models import User
 from tests.conftest import free_port
-
-
-def session_for(user: User) -> str:
-    """A logged-in session cookie value for `user`, as the login view would make it."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return str(session.session_key)
+from tests.helpers import session_for
 
 
 @dataclass

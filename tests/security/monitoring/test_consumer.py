@@ -11,7 +11,7 @@ from config.asgi import application
 from core.realtime import publish_on_commit, site_group
 from security.monitoring.services import alarm_raise
 from tests.factories import SiteFactory, persona
-from tests.security.monitoring.conftest import session_for
+from tests.helpers import session_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

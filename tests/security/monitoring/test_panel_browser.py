@@ -25,7 +25,7 @@ from devices.models import Device
 from security.monitoring.services import device_offline_sweep, patrol_overdue_check, patrol_round_create
 from tests.browser import CHROMIUM_ARGS
 from tests.conftest import needs
-from tests.security.monitoring.conftest import session_for
+from tests.helpers import session_for
 from tests.security.monitoring.factories import camera, route_with_checkpoints, space_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

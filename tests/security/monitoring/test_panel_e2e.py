@@ -15,8 +15,8 @@ import pytest
 
 from devices.models import Device
 from security.monitoring.models import Alarm
-from tests.helpers import eventually
-from tests.security.monitoring.conftest import AsgiServer, refused, session_for
+from tests.helpers import eventually, session_for
+from tests.security.monitoring.conftest import AsgiServer, refused
 from tests.security.monitoring.factories import camera, space_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
