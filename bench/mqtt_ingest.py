@@ -346,19 +346,19 @@ def instrument(bridge: Any, stats: BridgeStats, *, profile: bool) -> None:
     """Wrap the bridge's own methods on this instance only (bridge.py is not modified)."""
     apply = bridge._apply
 
-    def timed_apply(batch: list[Any]) -> None:
+    def timed_apply(batch: list[Any], *args: Any) -> None:
         t = time.perf_counter()
-        apply(batch)
+        apply(batch, *args)
         stats.batches.append((len(batch), time.perf_counter() - t))
 
     bridge._apply = timed_apply
     if profile:
         work = bridge._work
 
-        def profiled_work() -> None:
+        def profiled_work(*args: Any) -> None:
             prof = cProfile.Profile()
             stats.profiles.append(prof)
-            prof.runcall(work)
+            prof.runcall(work, *args)
 
         bridge._work = profiled_work
 
@@ -413,7 +413,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--client-inflight", type=int, default=20, help="per-device unacked QoS 1 publishes (paho default 20)")
     ap.add_argument("--workers", type=int, default=None, help="bridge workers (default: MQTT_BRIDGE_WORKERS / vendor default)")
     ap.add_argument("--batch", type=int, default=None, help="bridge batch size (default: MQTT_BRIDGE_BATCH)")
-    ap.add_argument("--kind", default="space_sensor", help="device kind to register")
+    ap.add_argument("--kind", default="gate", help="device kind to register (any: heartbeat is every kind's)")
     ap.add_argument("--type", dest="msg_type", default="heartbeat", help="telemetry type (heartbeat has a handler)")
     ap.add_argument("--stall", type=float, default=20.0, help="give a phase up after this many seconds without progress")
     ap.add_argument("--only", choices=("baseline", "bridge"), help="run one phase only")

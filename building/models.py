@@ -27,7 +27,7 @@ class Site(models.Model):
 
 
 class Building(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="buildings")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="buildings")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
 
@@ -42,8 +42,8 @@ class Building(models.Model):
 
 
 class Floor(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="floors")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="floors")
     level = models.IntegerField(_("level"))  # negative for basements
     name = models.CharField(_("name"), max_length=50)
 
@@ -73,8 +73,8 @@ class Space(models.Model):
         PLANT_ROOM = "plant_room", _("plant room")
         OTHER = "other", _("other")
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    floor = models.ForeignKey(Floor, on_delete=models.PROTECT, related_name="spaces")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    floor = models.ForeignKey(Floor, verbose_name=_("floor"), on_delete=models.PROTECT, related_name="spaces")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from canteen.models import Charge
+from canteen.selectors import charge_for_cashier
 from canteen.services.charges import RefundError, charge_refund
-from canteen.services.pos_api import pos_charge_submit
+from canteen.services.pos_api import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN, idempotency_key_error, pos_charge_submit
 
 
 class HasPerm(BasePermission):
@@ -42,7 +42,9 @@ class ChargeRequestSerializer(serializers.Serializer[dict[str, Any]]):
     lines = CartLineSerializer(many=True, required=False)
     order_ref = serializers.CharField(max_length=64, required=False)
     code = serializers.CharField(max_length=100, required=False, help_text="the payer's dynamic QR pay code")
-    card = serializers.CharField(max_length=32, required=False, help_text="the payer's staff card (employee number)")
+    card = serializers.CharField(
+        max_length=32, required=False, help_text="the UID of the payer's issued card: 8, 10, 14, 16 or 20 hex digits"
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("code") and not attrs.get("card"):
@@ -66,19 +68,40 @@ ChargeResponse = inline_serializer(
 )
 
 
+ERROR = OpenApiResponse(
+    inline_serializer("ApiError", {"detail": serializers.CharField(), "reason": serializers.CharField(required=False)}),
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": IDEMPOTENCY_KEY_PATTERN},
+    OpenApiParameter.HEADER,
+    required=True,
+    description=f"1 to {IDEMPOTENCY_KEY_MAX} characters of A-Z a-z 0-9 . _ : - (a UUID fits); anything else is 400.",
+)
+
+
 class ChargeCreate(APIView):
     permission_classes = [CanOperatePos]
 
     @extend_schema(
         request=ChargeRequestSerializer,
-        responses={201: ChargeResponse, 402: ChargeResponse, 400: None, 409: None, 422: None},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
+        responses={
+            201: ChargeResponse,
+            400: OpenApiResponse(description="Invalid body, or the Idempotency-Key header missing or malformed."),
+            402: ChargeResponse,
+            403: ERROR,
+            404: OpenApiResponse(ERROR.response, description="No such merchant."),
+            409: OpenApiResponse(ERROR.response, description="A request with this Idempotency-Key is still in flight."),
+            422: OpenApiResponse(ERROR.response, description="This Idempotency-Key was used with another body."),
+        },
+        parameters=[IDEMPOTENCY_KEY],
         description="Charge a wallet at a checkout. Same Idempotency-Key + same body replays the stored answer; "
         "a different body is 422; while the first is processed, 409.",
     )
     def post(self, request: Request) -> Response:
-        if not request.headers.get("Idempotency-Key"):
-            return Response({"detail": "the Idempotency-Key header is required"}, status=status.HTTP_400_BAD_REQUEST)
+        key_error = idempotency_key_error(request.headers.get("Idempotency-Key"))
+        if key_error:
+            return Response({"detail": key_error}, status=status.HTTP_400_BAD_REQUEST)
         serializer = ChargeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         payload = dict(serializer.validated_data)
@@ -105,11 +128,14 @@ class RefundCreate(APIView):
         responses={
             201: inline_serializer(
                 "RefundResponse", {"refund_id": serializers.IntegerField(), "refunded_fen": serializers.IntegerField()}
-            )
+            ),
+            400: OpenApiResponse(description="Invalid body, or the refund is not possible (reason)."),
+            403: ERROR,
+            404: OpenApiResponse(ERROR.response, description="No such payment."),
         },
     )
     def post(self, request: Request, charge_id: int) -> Response:
-        charge = Charge.objects.filter(pk=charge_id).first()
+        charge = charge_for_cashier(user=request.user, charge_id=charge_id)
         if charge is None:
             return Response({"detail": "no such payment"}, status=status.HTTP_404_NOT_FOUND)
         serializer = RefundRequestSerializer(data=request.data)

@@ -22,7 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from canteen.models import Account, AccountKind, Entry, Merchant, Transaction
-from canteen.models.ledger import DERIVED_KINDS, USER_KINDS
+from canteen.models.ledger import USER_KINDS
+from core.registry import ledger_accounts, ledger_kinds
 from portal.models import User
 
 
@@ -78,10 +79,25 @@ def merchant_account(merchant: Merchant) -> Account:
 
 
 def system_account(kind: str) -> Account:
-    if kind not in DERIVED_KINDS or kind == AccountKind.MERCHANT:
-        raise ValueError(f"not a system account kind: {kind}")
+    if kind not in ledger_accounts() or kind == AccountKind.MERCHANT:
+        raise ValueError(f"not a registered system account kind: {kind}")
     found = Account.objects.filter(kind=kind, user__isnull=True, merchant__isnull=True).first()
     return found or _ensure(kind)
+
+
+LOCK_TIMEOUT = "5s"  # a payment waiting longer for a wallet row fails instead of piling up
+
+
+def _locking_allowed() -> None:
+    """Row locks last until the transaction ends, so taking one in autocommit would lock
+    nothing (SQLite silently, PostgreSQL with an error): refuse. On PostgreSQL also bound the
+    wait (SET LOCAL: until this transaction ends); SQLite serialises writers anyway."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        raise RuntimeError("the ledger's row locks need a transaction: call this inside transaction.atomic()")
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
 
 
 def accounts_lock(accounts: Iterable[Account]) -> dict[int, Account]:
@@ -90,6 +106,7 @@ def accounts_lock(accounts: Iterable[Account]) -> dict[int, Account]:
     Must run inside a transaction. Callers lock their own domain rows (a charge, a top-up)
     before calling this, so the global order is always: domain row, then accounts by pk.
     """
+    _locking_allowed()
     pks = sorted({a.pk for a in accounts if not a.is_derived})
     if not pks:
         return {}
@@ -99,6 +116,7 @@ def accounts_lock(accounts: Iterable[Account]) -> dict[int, Account]:
 
 def user_accounts_lock(user: User) -> tuple[Account, Account]:
     """(cash, subsidy) of `user`, locked in pk order, in one round trip when they exist."""
+    _locking_allowed()
     kinds = [AccountKind.CASH, AccountKind.SUBSIDY]
     rows = {a.kind: a for a in Account.objects.select_for_update().filter(user=user, kind__in=kinds).order_by("pk")}
     if len(rows) < 2:
@@ -140,6 +158,8 @@ def transaction_post(
     Nested in a caller's atomic block it adds no savepoint: every refusal is raised before the
     first write, and a unique-key race surfaces as IntegrityError for the caller's savepoint.
     """
+    if kind not in ledger_kinds():
+        raise LedgerError("unknown_kind", f"{kind!r} is not a registered ledger kind (DomainConfig.ledger_kinds)")
     if len(legs) < 2:
         raise LedgerError("unbalanced", "a transaction needs at least two entries")
     for _account, amount in legs:
@@ -204,7 +224,7 @@ def ledger_check() -> dict[str, Any]:
         .values("id", "idempotency_key", "total", "n")[:100]
     )
     mismatched = list(
-        Account.objects.exclude(kind__in=DERIVED_KINDS)
+        Account.objects.filter(kind__in=USER_KINDS)
         .annotate(entries_total=Coalesce(Sum("entries__amount_fen"), 0))
         .exclude(balance_fen=F("entries_total"))
         .values("id", "kind", "user_id", "balance_fen", "entries_total")[:100]

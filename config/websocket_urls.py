@@ -1,9 +1,11 @@
+from importlib import import_module
+
 from django.urls import path
 
 from core.consumers import EventStreamConsumer
-from security.monitoring.routing import websocket_urlpatterns as monitoring_ws
+from core.registry import websocket_modules
 
 websocket_urlpatterns = [
     path("ws/events/", EventStreamConsumer.as_asgi()),
-    *monitoring_ws,
+    *(pattern for module in websocket_modules() for pattern in import_module(module).websocket_urlpatterns),
 ]

@@ -15,9 +15,7 @@ MASK = "***"
 def mask_secrets(data: Any) -> Any:
     """Replace the values of secret-looking keys, at any depth, so the log never holds them."""
     if isinstance(data, dict):
-        return {
-            k: MASK if any(s in str(k).lower() for s in SECRET_KEYS) else mask_secrets(v) for k, v in data.items()
-        }
+        return {k: MASK if any(s in str(k).lower() for s in SECRET_KEYS) else mask_secrets(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
         return [mask_secrets(v) for v in data]
     return data

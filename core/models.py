@@ -9,7 +9,7 @@ class AuditLog(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)  # "<app>.<entity>.<verb>"
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)  # devices, tasks, deleted users
     target_type = models.CharField(_("target type"), max_length=100, blank=True)

@@ -1,15 +1,18 @@
-"""Roles are Django groups; this matrix is the single definition of what each may do.
+"""Roles are Django groups. This module keeps the role names and the mechanism; each app says what
+each role may do in it (DomainConfig.permissions, core/registry.py).
 
-`roles_sync()` makes the groups match the matrix exactly (run after every migrate and by
-seed_demo), so a permission is granted by editing ROLE_PERMISSIONS and nowhere else.
+`roles_sync()` makes the groups match the contributed matrix exactly (run after every migrate and
+by seed_demo), so a permission is granted in the app's AppConfig and nowhere else.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Permission
+
+# No model imports at module level: every app's apps.py imports the role names.
 
 STAFF = "staff"
 CONTRACTOR = "contractor"
@@ -19,44 +22,24 @@ MANAGER = "manager"
 ADMIN = "admin"
 ROLES = (STAFF, CONTRACTOR, SECURITY, CASHIER, MANAGER, ADMIN)
 
-_PORTAL = {"portal.use_portal"}
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    STAFF: _PORTAL,
-    CONTRACTOR: _PORTAL | {"building.view_space"},
-    SECURITY: _PORTAL
-    | {"security.view_panel", "devices.view_device", "building.view_space"}
-    | {"monitoring.acknowledge_alarm", "monitoring.resolve_alarm", "monitoring.scan_patrol", "monitoring.view_patrol_report"},
-    CASHIER: _PORTAL | {"devices.view_device", "canteen.operate_pos", "canteen.refund_charge", "canteen.view_reports"},
-    MANAGER: _PORTAL
-    | {
-        "canteen.operate_pos",
-        "canteen.refund_charge",
-        "canteen.view_reports",
-        "security.view_panel",
-        "security.manage_access",
-        "monitoring.acknowledge_alarm",
-        "monitoring.resolve_alarm",
-        "monitoring.view_patrol_report",
-        "devices.view_device",
-        "devices.add_device",
-        "devices.change_device",
-        "building.view_space",
-        "building.add_space",
-        "building.change_space",
-        "building.view_building",
-        "core.view_auditlog",
-        "portal.view_user",
-        "portal.view_department",
-    },
-    ADMIN: set(),  # every permission; see _permissions_for
-}
+
+
+def role_permissions() -> dict[str, set[str]]:
+    """role -> {"app_label.codename"}, merged from what every installed app contributes."""
+    from core.registry import role_permissions as contributed
+
+    merged: dict[str, set[str]] = {role: set() for role in ROLES}
+    for role, perms in contributed().items():
+        merged.setdefault(role, set()).update(perms)
+    return merged
 
 
 def _permissions_for(role: str) -> list[Permission]:
+    from django.contrib.auth.models import Permission
     if role == ADMIN:
         return list(Permission.objects.all())
     perms = []
-    for dotted in sorted(ROLE_PERMISSIONS[role]):
+    for dotted in sorted(role_permissions()[role]):
         app_label, codename = dotted.split(".")
         perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return perms
@@ -64,7 +47,9 @@ def _permissions_for(role: str) -> list[Permission]:
 
 def roles_sync() -> dict[str, int]:
     """Create the role groups and set each one's permissions to exactly the matrix."""
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group
 
     for app_config in apps.get_app_configs():  # post_migrate order must not leave any missing
         create_permissions(app_config, verbosity=0)

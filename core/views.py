@@ -1,8 +1,10 @@
-"""GET /healthz: one JSON object with the state of every moving part."""
+"""Health endpoints: /healthz (every moving part, the contract), /livez and /readyz (orchestrators).
+
+The kernel checks the database and the channel layer itself; every other part (the MQTT broker and
+bridge, ...) is a check an app contributes (DomainConfig.health_checks)."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -11,8 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from devices.bridge_status import bridge_state
-from devices.mqtt_config import mqtt_endpoint
+from core.registry import health_checks
 
 
 def _database() -> str:
@@ -38,25 +39,34 @@ def _channel_layer() -> str:
         return f"error: {exc.__class__.__name__}"
 
 
-def _broker() -> str:
-    endpoint = mqtt_endpoint()
-    host, port = endpoint.host, endpoint.port
-    try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return "ok"
-    except OSError as exc:
-        return f"error: {exc.strerror or exc.__class__.__name__}"
+def _states() -> dict[str, str]:
+    states = {"database": _database(), "channel_layer": _channel_layer()}
+    for name, check in health_checks().items():
+        try:
+            states[name] = check()
+        except Exception as exc:  # a broken check is a failing part, not a 500
+            states[name] = f"error: {exc.__class__.__name__}"
+    return states
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    states = {
-        "database": _database(),
-        "channel_layer": _channel_layer(),
-        "broker": _broker(),
-        "bridge": bridge_state(),
-    }
+    states = _states()
     healthy = all(v == "ok" for v in states.values())
     body = {"status": "ok" if healthy else "degraded", **states}
     # 200 while the database answers (the web part can serve); 503 only when it cannot.
     return JsonResponse(body, status=200 if states["database"] == "ok" else 503)
+
+
+@never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """The process answers: restart it only when this fails (touches nothing else)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic only when every part is: 503 while the bridge is still connecting."""
+    states = _states()
+    ready = all(v == "ok" for v in states.values())
+    return JsonResponse({"status": "ready" if ready else "not ready", **states}, status=200 if ready else 503)

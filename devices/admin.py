@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from devices.models import Device, DeviceMessage
+from devices.dead_letters import reason_text
+from devices.models import DeadLetter, Device, DeviceMessage
 from devices.services import device_deactivate
 
 
@@ -32,3 +34,25 @@ class DeviceMessageAdmin(admin.ModelAdmin):
     list_display = ("device", "msg_id", "channel", "type", "outcome", "received_at")
     list_filter = ("channel", "outcome")
     search_fields = ("msg_id",)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    """Read-only: dead letters are written by the bridge and replayed with `manage.py dead_letter_replay`.
+    The payload is not shown (it may be a face); its size is."""
+
+    list_display = ("received_at", "device", "why", "payload_size", "replayed_at")
+    list_filter = ("reason",)
+    search_fields = ("topic",)
+    fields = ("topic", "device", "received_at", "why", "detail", "payload_size", "replayed_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("why"))
+    def why(self, letter: DeadLetter) -> str:
+        return reason_text(letter.reason)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

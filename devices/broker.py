@@ -135,7 +135,7 @@ class _SnapshotItemsDict(dict[str, Any]):
 
 
 class HardenedBroker(Broker):
-    """Works around amqtt 0.12.1 issues found while prototyping (see report):
+    """Works around these amqtt 0.12.1 issues (summarised in docs/architecture.md, "amqtt is hardened"):
 
     1. Session takeover/deletion happens BEFORE authentication: a CONNECT with someone else's
        client_id and a wrong password deletes that client's persistent session (clean_session=1)
@@ -152,8 +152,8 @@ class HardenedBroker(Broker):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._handshaking: set[Any] = set()
-        self._subscriptions = _SnapshotItemsDict()  # writers of sockets that have not completed CONNECT yet
+        self._handshaking: set[Any] = set()  # writers of sockets that have not completed CONNECT yet
+        self._subscriptions = _SnapshotItemsDict()  # issue 5: broadcasts iterate a snapshot
 
     async def shutdown(self) -> None:
         # amqtt's shutdown only stops *sessions*; sockets still in the CONNECT phase keep their task alive

@@ -25,4 +25,6 @@ def command_resend(*, site: str, device: str, body: dict[str, Any]) -> None:
     """Send an already-built body again (a duplicate event gets the original answer)."""
     topic = cmd_topic(site, device)
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    transaction.on_commit(lambda: publisher.publish(topic, payload))
+    # robust: one answer that cannot go out (publisher.PublishFailed) must not stop the answers and
+    # events of the other messages committed in the same bridge batch; it is logged.
+    transaction.on_commit(lambda: publisher.publish(topic, payload), robust=True)

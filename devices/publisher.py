@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Protocol
 
 import paho.mqtt.client as mqtt
 
@@ -21,10 +20,6 @@ _owned = False
 
 class PublishFailed(RuntimeError):
     pass
-
-
-class _Publishing(Protocol):
-    def publish(self, topic: str, payload: bytes, qos: int = ..., retain: bool = ...) -> mqtt.MQTTMessageInfo: ...
 
 
 def install(client: mqtt.Client | None) -> None:

@@ -1,46 +1,46 @@
 """JSON Schemas (draft 2020-12) of every MQTT message: the contract docs/devices.md shows.
 
-devices.protocol parses the envelope; domain handlers parse `data`. These schemas are what a
-device vendor implements against; tests check our own simulator and commands against them.
+The envelope, status and cmd frames are the device layer's own; every message's `data` comes from
+the pydantic model its handler registered (devices.registry), so the documented contract is the
+one the dispatcher enforces. Call `schemas()` after the apps are loaded.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 Schema = dict[str, Any]
 _TS = {"type": "string", "format": "date-time", "description": "ISO-8601 with UTC offset"}
 _ID = {"type": "string", "minLength": 1, "maxLength": 64}
 
 
-def _obj(props: dict[str, Any], required: list[str] | None = None, extra: bool = False) -> Schema:
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> Schema:
     return {
         "type": "object",
         "properties": props,
         "required": required if required is not None else list(props),
-        "additionalProperties": extra,
+        "additionalProperties": False,
     }
 
 
-def _event(type_: str, data: Schema) -> Schema:
-    return _obj({"id": _ID, "ts": _TS, "type": {"const": type_}, "data": data})
+def _data(model: type[BaseModel]) -> Schema:
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    schema.pop("description", None)
+    return schema
+
+
+def _event(type_: str, model: type[BaseModel]) -> Schema:
+    return _obj({"id": _ID, "ts": _TS, "type": {"const": type_}, "data": _data(model)}, ["id", "ts", "type"])
 
 
 def _cmd(type_: str, data: Schema) -> Schema:
     return _obj({"id": _ID, "ts": _TS, "type": {"const": type_}, "re": {"type": ["string", "null"]}, "data": data})
 
 
-_USER_REF = {
-    "type": "object",
-    "minProperties": 1,
-    "maxProperties": 1,
-    "properties": {"face": {"type": "string"}, "card": {"type": "string"}, "qr": {"type": "string"}},
-    "additionalProperties": False,
-}
-_EMPTY = _obj({})
-_PERSON = {"oneOf": [{"type": "null"}, _obj({"id": {"type": ["integer", "string"]}, "name": {"type": "string"}})]}
-
-SCHEMAS: dict[str, Schema] = {
+FRAMES: dict[str, Schema] = {
     "envelope (event / telemetry)": _obj(
         {"id": _ID, "ts": _TS, "type": {"type": "string"}, "data": {"type": "object"}}, ["id", "ts", "type"]
     ),
@@ -48,93 +48,26 @@ SCHEMAS: dict[str, Schema] = {
     "cmd": _obj(
         {"id": _ID, "ts": _TS, "type": {"type": "string"}, "re": {"type": ["string", "null"]}, "data": {"type": "object"}}
     ),
-    "event ping": _event("ping", _EMPTY),
-    "cmd pong": _cmd("pong", _EMPTY),
     "cmd error": _cmd("error", _obj({"reason": {"type": "string"}})),
-    "telemetry heartbeat": _event("heartbeat", _EMPTY),
-    "event face (gate)": _event(
-        "face",
-        _obj(
-            {
-                "image": {"type": "string", "contentEncoding": "base64", "contentMediaType": "image/jpeg"},
-                "direction": {"enum": ["in", "out"]},
-                "liveness": {"type": ["number", "null"]},
-            },
-            ["image", "direction"],
-        ),
-    ),
-    "event card / qr (gate)": {
-        "oneOf": [
-            _event("card", _obj({"code": {"type": "string"}, "direction": {"enum": ["in", "out"]}}, ["code"])),
-            _event("qr", _obj({"code": {"type": "string"}, "direction": {"enum": ["in", "out"]}}, ["code"])),
-        ]
-    },
-    "cmd access": _cmd("access", _obj({"decision": {"enum": ["open", "deny"]}, "person": _PERSON, "reason": {"type": "string"}})),
-    "event face_pay / code_pay (pos)": {
-        "oneOf": [
-            _event(
-                "face_pay",
-                _obj(
-                    {
-                        "image": {"type": "string", "contentEncoding": "base64"},
-                        "amount_fen": {"type": "integer", "minimum": 1},
-                        "merchant": {"type": "string"},
-                        "order_ref": _ID,
-                    }
-                ),
-            ),
-            _event(
-                "code_pay",
-                _obj(
-                    {
-                        "code": {"type": "string"},
-                        "amount_fen": {"type": "integer", "minimum": 1},
-                        "merchant": {"type": "string"},
-                        "order_ref": _ID,
-                    }
-                ),
-            ),
-        ]
-    },
-    "cmd payment": _cmd(
-        "payment",
-        _obj({"status": {"enum": ["paid", "declined"]}, "balance_fen": {"type": "integer"}, "reason": {"type": "string"}}),
-    ),
-    "event plate (plate_camera)": _event(
-        "plate",
-        _obj(
-            {
-                "plate": {"type": "string", "minLength": 1},
-                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                "direction": {"enum": ["in", "out"]},
-            }
-        ),
-    ),
-    "cmd barrier": _cmd("barrier", _obj({"action": {"enum": ["open", "hold"]}, "fee_fen": {"type": "integer", "minimum": 0}})),
-    "telemetry occupancy (space_sensor)": _event("occupancy", _obj({"occupied": {"type": "boolean"}})),
-    "event checkpoint (patrol_reader)": _event("checkpoint", _obj({"tag": {"type": "string"}, "guard": {"type": "string"}})),
-    "event drop (recycling_bin)": _event(
-        "drop",
-        _obj(
-            {
-                "user": _USER_REF,
-                "category": {"type": "string"},
-                "weight_g": {"type": "integer", "minimum": 0},
-                "image": {"type": "string"},
-            },
-            ["user", "category", "weight_g"],
-        ),
-    ),
-    "cmd points": _cmd("points", _obj({"awarded": {"type": "integer"}, "total": {"type": "integer"}})),
-    "telemetry reading (meter)": _event(
-        "reading",
-        _obj({"quantity": {"enum": ["electricity_kwh", "water_m3", "gas_m3"]}, "value": {"type": "number", "minimum": 0}}),
-    ),
-    "event alarm / restore (fire_detector)": {
-        "oneOf": [
-            _event("alarm", _obj({"kind": {"enum": ["smoke", "heat", "manual"]}})),
-            _event("restore", _obj({"kind": {"enum": ["smoke", "heat", "manual"]}})),
-        ]
-    },
-    "event intrusion (camera)": _event("intrusion", _obj({}, [], extra=True)),
 }
+
+
+def schemas() -> dict[str, Schema]:
+    """Every frame, then every registered message and reply, in a stable order."""
+    from devices.registry import reply_models, routes
+
+    found = dict(FRAMES)
+    for route in routes():
+        if _test_only(route.handler):
+            continue
+        kind = "any device" if route.kind == "*" else route.kind
+        found[f"{route.channel} {route.msg_type} ({kind})"] = _event(route.msg_type, route.schema)
+    for reply_type, model in reply_models().items():
+        if not _test_only(model):
+            found[f"cmd {reply_type}"] = _cmd(reply_type, _data(model))
+    return found
+
+
+def _test_only(thing: object) -> bool:
+    """The test suite's sample app (tests/sample_domain) is no part of the published contract."""
+    return str(getattr(thing, "__module__", "")).startswith("tests.")

@@ -11,13 +11,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from building.models import Site, Space
 from core.audit import audit_log
 from core.realtime import publish_on_commit, site_group
+from core.registry import device_kinds
 from devices import registry_cache
 from devices.credentials import mosquitto_hash, token_new, token_sha256
-from devices.models import Device, DeviceKind, DeviceMessage
+from devices.models import Device, DeviceMessage
 from devices.mosquitto_auth import auth_files_write
 from devices.protocol import SEGMENT_RE
 from devices.signals import device_came_online
@@ -50,8 +52,9 @@ def device_create(
 ) -> NewDevice:
     if not SITE_CODE_RE.fullmatch(site.code):
         raise DeviceError(f"site code {site.code!r} must match {SITE_CODE_RE.pattern} (it is an MQTT topic segment)")
-    if kind not in DeviceKind.values:
-        raise DeviceError(f"unknown kind {kind!r}; one of: {', '.join(DeviceKind.values)}")
+    known = device_kinds()
+    if kind not in known:
+        raise DeviceError(f"unknown kind {kind!r}; one of: {', '.join(sorted(known))}")
     if not SEGMENT_RE.match(device_id):
         raise DeviceError(f"device id must match {SEGMENT_RE.pattern} (it is an MQTT topic segment)")
     if space is not None and space.site_id != site.pk:
@@ -88,18 +91,14 @@ def _acl_refresh_on_commit() -> None:
 def device_deactivate(*, device: Device, actor: object = None) -> Device:
     """Revoke a device: it can no longer connect (registry, and Mosquitto's files) or be heard."""
     with transaction.atomic():
-        Device.objects.filter(pk=device.pk).update(is_active=False, online=False)
-        device.is_active, device.online = False, False
+        Device.objects.filter(pk=device.pk).update(is_active=False)
+        device.is_active = False
+        device_presence_set(device=device, online=False, at=timezone.now())
         registry_cache.forget()
         transaction.on_commit(registry_cache.forget)  # and again: a lookup may have re-cached it meanwhile
         audit_log(action="devices.device.deactivate", actor=actor, target=device)
         _acl_refresh_on_commit()
     return device
-
-
-def _came_online_on_commit(device: Device, at: datetime) -> None:
-    # robust: a listener's failure must not stop the device's own command going out.
-    transaction.on_commit(lambda: device_came_online.send(sender=Device, device=device, at=at), robust=True)
 
 
 def _presence_event(device: Device) -> dict[str, object]:
@@ -112,23 +111,45 @@ def _presence_event(device: Device) -> dict[str, object]:
     }
 
 
+def device_presence_set(*, device: Device, online: bool, at: datetime, only_if_silent_before: datetime | None = None) -> bool:
+    """The one writer of `Device.online`: flip it, publish `device.status` and (back online) fire
+    device_came_online, both on commit. Returns whether this call changed the state.
+
+    The flip is a conditional UPDATE (`online` still the other way round), so of concurrent
+    writers exactly one wins and only the winner publishes. `only_if_silent_before`: the offline
+    sweep's claim also requires the device to have stayed silent since its cutoff, so a message
+    that landed after the sweep read the row wins over the sweep.
+    """
+    fields: dict[str, object] = {"online": online, "status_changed_at": at}
+    if online:
+        fields["last_seen_at"] = at
+    rows = Device.objects.filter(pk=device.pk, online=not online)
+    if only_if_silent_before is not None:
+        rows = rows.filter(last_seen_at__lt=only_if_silent_before)
+    if not rows.update(**fields):
+        return False
+    device.online, device.status_changed_at = online, at
+    if online:
+        device.last_seen_at = at
+    publish_on_commit(site_group(device.site.code), _presence_event(device))
+    if online:
+        # robust: a listener's failure must not stop the device's own command going out.
+        transaction.on_commit(lambda: device_came_online.send(sender=Device, device=device, at=at), robust=True)
+    return True
+
+
 def device_seen(*, device: Device, at: datetime) -> None:
     """Any message proves the device alive. Written at most every SEEN_RESOLUTION per device and
-    process (the row is hot: one per message otherwise); the online flag is read fresh, since
-    the offline sweep may have cleared it meanwhile."""
+    process (the row is hot: one per message otherwise)."""
     with _seen_lock:
         last = _last_seen_write.get(device.pk)
         if last is not None and timedelta(0) <= at - last < SEEN_RESOLUTION:
             return
         _last_seen_write[device.pk] = at
-    was_online = Device.objects.filter(pk=device.pk).values_list("online", flat=True).first()
-    fields: dict[str, object] = {"last_seen_at": at, "online": True}
-    device.last_seen_at, device.online = at, True
-    if not was_online:
-        device.status_changed_at = fields["status_changed_at"] = at
-        publish_on_commit(site_group(device.site.code), _presence_event(device))
-        _came_online_on_commit(device, at)
-    Device.objects.filter(pk=device.pk).update(**fields)
+    # Usually already online: one UPDATE that matches nothing, then the timestamp.
+    if not device_presence_set(device=device, online=True, at=at):
+        Device.objects.filter(pk=device.pk).update(last_seen_at=at)
+        device.last_seen_at = at
 
 
 def presence_marks_forget() -> None:
@@ -143,17 +164,16 @@ def device_status_set(*, device: Device, online: bool, at: datetime) -> bool:
         _last_seen_write.pop(device.pk, None)  # the next message writes presence again
     if device.status_changed_at and at < device.status_changed_at:
         return False  # a stale retained message must not undo a newer state
-    changed = device.online != online
-    device.online, device.status_changed_at = online, at
-    fields: dict[str, object] = {"online": online, "status_changed_at": at}
+    if device_presence_set(device=device, online=online, at=at):
+        return True
+    # Unchanged, but the state is re-asserted at `at`: a retained message older than this one
+    # must still count as stale.
+    fields: dict[str, object] = {"status_changed_at": at}
     if online:
         device.last_seen_at = fields["last_seen_at"] = at
     Device.objects.filter(pk=device.pk).update(**fields)
-    if changed:
-        publish_on_commit(site_group(device.site.code), _presence_event(device))
-        if online:
-            _came_online_on_commit(device, at)
-    return changed
+    device.online, device.status_changed_at = online, at
+    return False
 
 
 def device_message_record(
@@ -194,3 +214,24 @@ def mqtt_auth_files_write(directory: Path | None = None) -> dict[str, object]:
         platform_user=settings.MQTT_PLATFORM_USERNAME,
         platform_password=settings.MQTT_PLATFORM_PASSWORD,
     )
+
+
+def device_secret_renew(*, device: Device, actor: object = None) -> NewDevice:
+    """A new password for a device; the old one stops working (a lost secret, or `simulate` taking the demo devices over)."""
+    password = token_new()
+    with transaction.atomic():
+        Device.objects.filter(pk=device.pk).update(secret_sha256=token_sha256(password), mosquitto_hash=mosquitto_hash(password))
+        registry_cache.forget()
+        transaction.on_commit(registry_cache.forget)  # a lookup may have re-cached the old secret meanwhile
+        audit_log(action="devices.device.secret_renew", actor=actor, target=device)
+        _acl_refresh_on_commit()
+    device.refresh_from_db()
+    return NewDevice(device=device, password=password)
+
+
+def device_demo_ensure(*, site: Site, kind: str, device_id: str, name: str, space: Space | None = None) -> Device:
+    """The device if it exists, else a new one (its password is not needed: `simulate` renews it)."""
+    existing = Device.objects.filter(site=site, device_id=device_id).first()
+    if existing is not None:
+        return existing
+    return device_create(site=site, kind=kind, device_id=device_id, name=name, space=space, actor="seed").device

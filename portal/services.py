@@ -26,8 +26,14 @@ def user_ensure(
     employee_no: str | None = None,
     department: Department | None = None,
     phone: str = "",
+    reset_password: bool = False,
 ) -> User:
-    """Create the user or bring it back to the given state (idempotent; used by seed_demo)."""
+    """Create the user or bring it back to the given state (idempotent; used by seed_demo).
+
+    The password is set only for a new user, one without a usable password, or on request:
+    hashing it costs ~0.5 s per user (and checking it costs the same), which every `make run`
+    paid for every demo user. Nothing extra is stored to compare against.
+    """
     user, created = User.objects.get_or_create(username=username)
     user.site = site
     user.first_name, user.last_name = first_name, last_name
@@ -35,7 +41,8 @@ def user_ensure(
     user.is_active = True
     user.is_staff = bool({ADMIN, MANAGER} & set(roles))  # back office (Django admin) access
     user.is_superuser = ADMIN in roles
-    user.set_password(password)
+    if created or reset_password or not user.has_usable_password():
+        user.set_password(password)
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
     if created:

@@ -19,7 +19,9 @@ def fill(po: polib.POFile, translations: dict[str, str]) -> list[str]:
         if entry.obsolete or entry.msgid_plural:
             continue
         # A python-format msgid doubles a literal percent sign: "On time %%" is "On time %".
-        wanted = translations.get(entry.msgid) or translations.get(entry.msgid.replace("%%", "%"))
+        # pgettext entries are keyed "context\u0004msgid", as gettext itself stores them.
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        wanted = translations.get(key) or translations.get(key.replace("%%", "%"))
         if wanted is not None and "python-format" in entry.flags and "%%" in entry.msgid:
             wanted = wanted.replace("%%", "%").replace("%", "%%")
         if wanted is not None and (not entry.msgstr or entry.fuzzy):
@@ -29,6 +31,7 @@ def fill(po: polib.POFile, translations: dict[str, str]) -> list[str]:
         if entry.fuzzy:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgctxt = None
     return [e.msgid for e in po if not e.obsolete and not e.msgid_plural and not e.msgstr]
 
 

@@ -1,9 +1,31 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import DeviceKindSpec, DomainConfig, Tile
+from core.roles import MANAGER, SECURITY, STAFF
+from security.monitoring.permissions import PANEL_PERMISSION
+from security.schedule import BEAT_SCHEDULE
+
+INVITE = {"security.invite_visitors"}  # not contractors, not cashiers (issue 9, docs/security.md)
 
 
-class SecurityConfig(AppConfig):
+class SecurityConfig(DomainConfig):
     name = "security"
-    verbose_name = "安保"
-
-    def ready(self) -> None:
-        from security import checks, handlers  # noqa: F401  (registers gate handlers and checks)
+    verbose_name = _("Access control")
+    handlers_module = "security.handlers"
+    modules = ("security.checks",)
+    device_kinds = (DeviceKindSpec("gate", _("gate")),)
+    permissions = {
+        STAFF: INVITE,
+        SECURITY: {PANEL_PERMISSION} | INVITE,
+        MANAGER: {PANEL_PERMISSION, "security.manage_access"} | INVITE,
+    }
+    tiles = (
+        Tile("face", _("Face enrolment"), _("Enter and pay by face, with your consent"), "face", "security:face", order=10),
+        # Staff invite visitors through the booking app's invitation (a pass and, with a plate, parking).
+        Tile("visitor_passes", _("Visitor passes"), _("Every pass of the site, revoke"), "shield", "security:visitor_list",
+             PANEL_PERMISSION, order=6, group="work"),
+    )
+    beat_schedule = BEAT_SCHEDULE
+    urls = (("access/", "security.urls"),)
+    demo = "security.demo.demo_ensure"
+    personal_data = "security.privacy.personal_data"

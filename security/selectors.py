@@ -12,24 +12,10 @@ from django.db.models.functions import TruncDate
 from building.models import Site
 from core.audit import audit_log
 from portal.models import User
-from security.models import AccessLog, FaceConsent, FaceEncoding
-from security.services.access import person_of
-
-
-def access_log_row(log: AccessLog) -> dict[str, Any]:
-    return {
-        "id": log.pk,
-        "at": log.at.isoformat(),
-        "gate": log.gate.device_id if log.gate else None,
-        "zone": log.zone.code if log.zone else None,
-        "method": log.method,
-        "direction": log.direction,
-        "decision": log.decision,
-        "reason": log.reason,
-        "person": person_of(log),
-        "distance": log.distance,
-        "latency_ms": log.latency_ms,
-    }
+from security.models import AccessGroup, AccessLog, AccessZone, FaceConsent, FaceEncoding, VisitorPass
+from security.monitoring.permissions import PANEL_PERMISSION
+from security.rules import STAFF_ROLES
+from security.serializers import access_log_row
 
 
 def access_recent(*, site: Site, limit: int = 20) -> list[dict[str, Any]]:
@@ -90,3 +76,30 @@ def face_enrolment_of(*, user: User, reader: User) -> dict[str, Any]:
         "encodings": encodings,
         "withdrawn": FaceConsent.objects.filter(user=user, withdrawn_at__isnull=False).order_by("-withdrawn_at").first(),
     }
+
+
+def _oversees_site(user: User) -> bool:
+    """Guards and managers see and act on every zone and pass of their site."""
+    return user.has_perm(PANEL_PERMISSION) or user.has_perm("security.manage_access")
+
+
+def zones_for_host(user: User) -> QuerySet[AccessZone]:
+    """The zones `user` may invite a visitor into: every zone of the site for guards and
+    managers, else the zones the user may enter themself (time windows aside: the visit's own
+    times bound the pass)."""
+    zones = AccessZone.objects.filter(site_id=user.site_id or 0)
+    if _oversees_site(user):
+        return zones.order_by("name")
+    groups = AccessGroup.objects.filter(
+        Q(members=user) | Q(roles__in=user.groups.all()) | Q(departments__members=user)
+    ).values("pk")
+    open_zone = Q(open_to_all_staff=True) if user.groups.filter(name__in=STAFF_ROLES).exists() else Q(pk__in=[])
+    return zones.filter(open_zone | Q(groups__in=groups)).distinct().order_by("name")
+
+
+def visitor_passes_for_user(user: User) -> QuerySet[VisitorPass]:
+    """The passes `user` may see and revoke: their own, or their site's for guards and managers."""
+    passes = VisitorPass.objects.select_related("host", "zone")
+    if _oversees_site(user):
+        return passes.filter(site_id=user.site_id or 0)
+    return passes.filter(host=user)

@@ -11,5 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("face/withdraw/", views.face_withdraw, name="face_withdraw"),
     path("qr/", views.my_qr, name="my_qr"),
     path("visitors/", views.visitor_invite, name="visitor_invite"),
+    path("visitors/all/", views.visitor_list, name="visitor_list"),
+    path("visitors/<int:pass_id>/revoke/", views.visitor_revoke, name="visitor_revoke"),
     path("log/", views.access_log, name="access_log"),
 ]

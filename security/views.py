@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,11 +19,27 @@ from portal.models import User
 from security.export import access_log_xlsx
 from security.faces.conf import face_setting
 from security.forms import AccessLogFilterForm, FacePhotoForm, VisitorForm
+from security.monitoring.permissions import PANEL_PERMISSION
 from security.qr import qr_svg
-from security.selectors import AccessFilter, access_daily_counts, access_log_filter, face_enrolment_of
-from security.services.credentials import staff_qr_renew, visitor_pass_create
+from security.selectors import (
+    AccessFilter,
+    access_daily_counts,
+    access_log_filter,
+    face_enrolment_of,
+    visitor_passes_for_user,
+    zones_for_host,
+)
+from security.services.credentials import (
+    VisitorPassError,
+    staff_qr_renew,
+    visitor_pass_create,
+    visitor_pass_max_span,
+    visitor_pass_revoke,
+)
 from security.services.faces import PURPOSE, FaceEnrolError, face_consent_give, face_consent_withdraw, face_enrol
 from security.uploads import InMemoryOnlyUploadHandler
+
+LOG_SORTS = {"at": "at", "gate": "gate__device_id", "person": "person_name", "decision": "decision", "method": "method"}
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,24 +117,72 @@ def my_qr(request: HttpRequest) -> HttpResponse:
     return render(request, "security/my_qr.html", {"svg": svg, "code": code, "credentials": active})
 
 
+def visitor_pass_error_text(reason: str) -> str:
+    """A person reads a sentence, never a reason code."""
+    texts = {
+        "not_allowed": _("You are not allowed to do this with visitor passes."),
+        "no_name": _("Enter the visitor's name."),
+        "bad_times": _("The pass must end after it starts."),
+        "ends_in_past": _("The pass would already be over. Choose a later end."),
+        "zone_not_allowed": _("You can invite visitors only into areas you may enter yourself."),
+    }
+    return texts.get(reason, _("The pass could not be issued."))
+
+
 @login_required
+@permission_required("security.invite_visitors", raise_exception=True)
 def visitor_invite(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     qr = svg = None
+    max_hours = int(visitor_pass_max_span(user).total_seconds() // 3600)
     if request.method == "POST":
-        form = VisitorForm(request.POST, site_id=user.site_id)
+        form = VisitorForm(request.POST, zones=zones_for_host(user))
         if form.is_valid():
-            issued = visitor_pass_create(host=user, **form.cleaned_data)
-            qr = issued.qr
-            svg = qr_svg(qr)
+            try:
+                issued = visitor_pass_create(host=user, **form.cleaned_data)
+            except VisitorPassError as exc:
+                if exc.reason == "too_long":
+                    form.add_error("valid_until", _("A pass can be valid for at most %(hours)d hours.") % {"hours": max_hours})
+                else:
+                    form.add_error(None, visitor_pass_error_text(exc.reason))
+            else:
+                qr = issued.qr
+                svg = qr_svg(qr)
     else:
         now = timezone.localtime().replace(second=0, microsecond=0)
-        form = VisitorForm(initial={"valid_from": now, "valid_until": now + timedelta(hours=4)}, site_id=user.site_id)
+        form = VisitorForm(initial={"valid_from": now, "valid_until": now + timedelta(hours=4)}, zones=zones_for_host(user))
     status = 400 if request.method == "POST" and qr is None else 200
-    return render(request, "security/visitor.html", {"form": form, "qr": qr, "svg": svg}, status=status)
+    passes = visitor_passes_for_user(user).filter(host=user, valid_until__gte=timezone.now()).order_by("valid_from")
+    context = {"form": form, "qr": qr, "svg": svg, "passes": passes[:50], "max_hours": max_hours}
+    return render(request, "security/visitor.html", context, status=status)
 
 
-@permission_required("security.view_panel")
+@login_required
+@permission_required(PANEL_PERMISSION, raise_exception=True)
+def visitor_list(request: HttpRequest) -> HttpResponse:
+    """The guards' list: every pass of the site valid today or later."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    passes = visitor_passes_for_user(_user(request)).filter(valid_until__gte=today).order_by("valid_from")
+    return render(request, "security/visitor_list.html", {"passes": passes[:500]})
+
+
+@login_required
+@require_POST
+def visitor_revoke(request: HttpRequest, pass_id: int) -> HttpResponse:
+    user = _user(request)
+    visitor_pass = get_object_or_404(visitor_passes_for_user(user), pk=pass_id)  # another's pass: 404
+    try:
+        visitor_pass_revoke(visitor_pass=visitor_pass, actor=user)
+    except VisitorPassError as exc:
+        messages.error(request, visitor_pass_error_text(exc.reason))
+    else:
+        messages.success(request, _("The pass for %(name)s is revoked.") % {"name": visitor_pass.visitor_name})
+    target = request.POST.get("next", "")
+    return redirect("security:visitor_list" if target == "list" else "security:visitor_invite")
+
+
+@login_required
+@permission_required(PANEL_PERMISSION, raise_exception=True)  # a logged-in guard without it: a 403 page, not the login form
 def access_log(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = AccessLogFilterForm(request.GET or None)
@@ -135,4 +201,22 @@ def access_log(request: HttpRequest) -> HttpResponse:
         return response
     today = timezone.localdate()
     counts = access_daily_counts(site=user.site, since=today - timedelta(days=6), until=today)
-    return render(request, "security/access_log.html", {"form": form, "rows": logs[:200], "counts": counts})
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") in LOG_SORTS:
+        logs = logs.order_by(("-" if sort.startswith("-") else "") + LOG_SORTS[sort.lstrip("-")], "-id")
+    rows = Paginator(logs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "security/access_log.html", {"form": form, "rows": rows, "counts": counts, "chart": _daily_chart(counts)}
+    )
+
+
+def _daily_chart(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The daily counts summed over gates, as the stacked-bar spec of portal/static/portal/charts.js."""
+    days = sorted({c["day"] for c in counts})
+    opened = [sum(c["open"] for c in counts if c["day"] == d) for d in days]
+    denied = [sum(c["deny"] for c in counts if c["day"] == d) for d in days]
+    series = [
+        {"name": _("Opened"), "data": opened, "color": "#1b6e3a"},
+        {"name": _("Denied"), "data": denied, "color": "#b3261e"},
+    ]
+    return {"categories": [d[5:] for d in days], "series": series}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -49,10 +49,28 @@ def chromium_start(profile: Path) -> WebDriver:
     return chrome
 
 
+# Chromium's words for "that element belonged to the page before the navigation". Selenium raises
+# them as a plain WebDriverException (not StaleElementReferenceException) when the page is swapped
+# between finding a node and reading it, so they are matched by message.
+REPLACED_NODE = ("does not belong to the document", "no such node", "Cannot find context with specified id")
+
+
+def replaced_node(error: WebDriverException) -> bool:
+    return isinstance(error, StaleElementReferenceException) or any(words in str(error) for words in REPLACED_NODE)
+
+
 def wait(driver: WebDriver, condition: Callable[[WebDriver], Any], message: str) -> Any:
     # During a form's POST + redirect an element found a moment ago belongs to the old page:
     # that is "not yet", not a failure.
-    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
+    def settled(d: WebDriver) -> Any:
+        try:
+            return condition(d)
+        except WebDriverException as error:
+            if replaced_node(error):
+                return False
+            raise
+
+    return WebDriverWait(driver, WAIT).until(settled, message)
 
 
 def page_text(driver: WebDriver) -> str:
@@ -74,3 +92,51 @@ def screenshot(driver: WebDriver, tmp_path: Path, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, SHOTS / f"{name}.png")
     return shot
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+PHONE = (390, 844)
+DESKTOP = (1366, 900)
+
+
+def viewport(driver: WebDriver, size: tuple[int, int]) -> None:
+    """Make the page's viewport exactly `size` (the window adds its bars, if any)."""
+    driver.set_window_size(*size)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(size[0] * 2 - int(inner[0]), size[1] * 2 - int(inner[1]))
+
+
+def horizontal_overflow(driver: WebDriver) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: no horizontal scrolling)."""
+    return max(
+        0, int(driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    )
+
+
+def axe_serious(driver: WebDriver) -> list[str]:
+    """axe-core (vendored, tests only) on the current page: the serious and critical violations."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => [v.impact, v.id, v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')])));"
+    )
+    return [f"{impact} {rule}: {nodes}" for impact, rule, nodes in result if impact in ("serious", "critical")]
+
+
+def login_cookie(driver: WebDriver, base_url: str, user: Any) -> None:
+    """Sign `user` in by cookie (the login form has its own test); the next get() is logged in."""
+    from django.conf import settings
+
+    from tests.helpers import session_for
+
+    driver.get(f"{base_url}/favicon.ico")
+    driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": session_for(user), "path": "/"})
+
+
+def shrink_pngs(folder: Path) -> None:
+    """Screenshots kept in docs/: 128-colour palette PNGs (a third of the size, still sharp for UI)."""
+    from PIL import Image
+
+    for png in folder.glob("*.png"):
+        Image.open(png).convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(png, optimize=True)

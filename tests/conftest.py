@@ -23,6 +23,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         leftover.unlink(missing_ok=True)
 
 
+# A real Chromium under a loaded CI machine now and then loses a node between finding and reading it,
+# or misses a wait by a hair. A browser test that fails with one of Selenium's own errors gets one
+# more try (pytest-rerunfailures); an assertion about the page never does, so a real fault still fails.
+SELENIUM_ERRORS = r"^(WebDriverException|StaleElementReferenceException|TimeoutException|NoSuchWindowException)\b"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[SELENIUM_ERRORS]))
+
+
 def needs(condition: bool, what: str) -> None:
     """Skip locally when a real dependency is missing; in CI that is a failure, never a skip."""
     if condition:

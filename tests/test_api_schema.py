@@ -97,7 +97,8 @@ def test_swagger_ui_uses_only_self_hosted_assets(manager_client: Client) -> None
 
 def test_device_list_is_forbidden_to_anonymous(db: None) -> None:
     response = Client().get(reverse("api-device-list"))
-    assert response.status_code == 403
+    assert response.status_code == 401  # not signed in: 401 with how to authenticate
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_device_list_is_forbidden_to_staff(li_ming: User) -> None:

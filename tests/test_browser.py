@@ -69,11 +69,12 @@ def test_staff_signs_in_and_sees_the_service_tiles(browser: WebDriver, live_serv
     assert "您好" in heading and "李明" in heading
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=who]").text == "李明"
     tiles = {
-        tile.get_attribute("data-service"): tile.text for tile in browser.find_elements(By.CSS_SELECTOR, "ul.services li.service")
+        tile.get_attribute("data-service"): tile.text
+        for tile in browser.find_elements(By.CSS_SELECTOR, "ul[data-testid=services] li.tile")
     }
     assert "人脸登记" in tiles["face"]
     assert "钱包" in tiles["wallet"]
-    assert "报修" in tiles["repair"]
+    assert "订餐" in tiles["meals"]
     assert "panel" not in tiles and "admin" not in tiles  # not for staff
 
     shot = tmp_path / "home.png"

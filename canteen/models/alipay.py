@@ -14,12 +14,17 @@ class TopUp(models.Model):
         CLOSED = "closed", _("closed")
 
     out_trade_no = models.CharField(_("order number"), max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topups")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="topups")
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     trade_no = models.CharField(_("Alipay trade number"), max_length=64, blank=True)
     transaction = models.OneToOneField(
-        "canteen.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="topup"
+        "canteen.Transaction",
+        verbose_name=_("ledger transaction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="topup",
     )
     created_at = models.DateTimeField(_("created"), db_index=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -36,17 +41,21 @@ class TopUp(models.Model):
 class AlipayNotice(models.Model):
     """Every asynchronous notice as received, verified or not (the evidence for reconciliation)."""
 
-    topup = models.ForeignKey(TopUp, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
-    out_trade_no = models.CharField(max_length=64, blank=True, db_index=True)
-    notify_id = models.CharField(max_length=128, blank=True)
-    trade_status = models.CharField(max_length=32, blank=True)
-    total_fen = models.BigIntegerField(null=True)
-    verified = models.BooleanField(default=False)
-    outcome = models.CharField(max_length=32)  # credited / duplicate / rejected:<reason> / ignored
-    params = models.JSONField()
-    received_at = models.DateTimeField(db_index=True)
+    topup = models.ForeignKey(
+        TopUp, verbose_name=_("top-up"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    out_trade_no = models.CharField(_("merchant order number"), max_length=64, blank=True, db_index=True)
+    notify_id = models.CharField(_("notification ID"), max_length=128, blank=True)
+    trade_status = models.CharField(_("trade status"), max_length=32, blank=True)
+    total_fen = models.BigIntegerField(_("total (fen)"), null=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=32)  # credited / duplicate / rejected:<reason> / ignored
+    params = models.JSONField(_("parameters"))
+    received_at = models.DateTimeField(_("received at"), db_index=True)
 
     class Meta:
+        verbose_name = _("Alipay notice")
+        verbose_name_plural = _("Alipay notices")
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
@@ -56,15 +65,19 @@ class AlipayNotice(models.Model):
 class SimAlipayTrade(models.Model):
     """The simulated gateway's own record of a trade (what Alipay would hold)."""
 
-    out_trade_no = models.CharField(max_length=64, unique=True)
-    trade_no = models.CharField(max_length=64, unique=True)
-    app_id = models.CharField(max_length=32)
-    total_amount = models.CharField(max_length=20)
-    subject = models.CharField(max_length=256)
-    notify_url = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=32, default="WAIT_BUYER_PAY")
-    created_at = models.DateTimeField()
-    paid_at = models.DateTimeField(null=True)
+    out_trade_no = models.CharField(_("merchant order number"), max_length=64, unique=True)
+    trade_no = models.CharField(_("Alipay trade number"), max_length=64, unique=True)
+    app_id = models.CharField(_("app ID"), max_length=32)
+    total_amount = models.CharField(_("total amount"), max_length=20)
+    subject = models.CharField(_("subject"), max_length=256)
+    notify_url = models.CharField(_("notification URL"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=32, default="WAIT_BUYER_PAY")
+    created_at = models.DateTimeField(_("created at"))
+    paid_at = models.DateTimeField(_("paid at"), null=True)
+
+    class Meta:
+        verbose_name = _("simulated Alipay trade")
+        verbose_name_plural = _("simulated Alipay trades")
 
     def __str__(self) -> str:
         return f"{self.out_trade_no} {self.status}"

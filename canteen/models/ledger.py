@@ -7,40 +7,56 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AccountKind(models.TextChoices):
-    CASH = "cash", _("cash wallet")
-    SUBSIDY = "subsidy", _("meal subsidy")
-    POINTS = "points", _("recycling points")
-    MERCHANT = "merchant", _("merchant")
-    ALIPAY_CLEARING = "alipay", _("Alipay clearing")
-    SUBSIDY_FUNDING = "subsidy_funding", _("subsidy funding")
-    POINTS_ISSUANCE = "points_issuance", _("points issuance")
-    ADJUSTMENT = "adjustment", _("operator adjustments")
+class AccountKind:
+    """Account kinds of the canteen app. Other apps register their system accounts
+    (DomainConfig.ledger_accounts): the column has no choices, so that needs no migration."""
+
+    CASH = "cash"
+    SUBSIDY = "subsidy"
+    POINTS = "points"
+    MERCHANT = "merchant"
+    ALIPAY_CLEARING = "alipay"
+    SUBSIDY_FUNDING = "subsidy_funding"
+    POINTS_ISSUANCE = "points_issuance"
+    ADJUSTMENT = "adjustment"
 
 
+# The per-person accounts: cached balance, row-locked, never negative.
 USER_KINDS = (AccountKind.CASH, AccountKind.SUBSIDY, AccountKind.POINTS)
-# System accounts take no row lock: their balance is derived from entries (sum), so a hot
-# merchant never serialises every payment on one row. Only user accounts, which must never go
-# negative, keep a cached balance updated under a row lock.
-DERIVED_KINDS = (
-    AccountKind.MERCHANT,
-    AccountKind.ALIPAY_CLEARING,
-    AccountKind.SUBSIDY_FUNDING,
-    AccountKind.POINTS_ISSUANCE,
-    AccountKind.ADJUSTMENT,
-)
+USER_KIND_LABELS = {AccountKind.CASH: _("cash wallet"), AccountKind.SUBSIDY: _("meal subsidy"), AccountKind.POINTS: _("points")}
+
+
+def account_kind_label(kind: str) -> str:
+    from core.registry import ledger_accounts
+
+    spec = ledger_accounts().get(kind)
+    return str(USER_KIND_LABELS.get(kind) or (spec.label if spec else kind))
+
+
+def transaction_kind_label(kind: str) -> str:
+    from core.registry import ledger_kinds
+
+    spec = ledger_kinds().get(kind)
+    return str(spec.label) if spec is not None else kind
 
 
 class Account(models.Model):
-    kind = models.CharField(_("kind"), max_length=20, choices=AccountKind.choices)
+    kind = models.CharField(_("kind"), max_length=32)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
     )
-    merchant = models.ForeignKey("canteen.Merchant", null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
-    # Cached for user accounts only (see DERIVED_KINDS); ledger_check proves it equals the entries.
+    merchant = models.ForeignKey(
+        "canteen.Merchant", verbose_name=_("merchant"), null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    # Cached for user accounts only (see is_derived); ledger_check proves it equals the entries.
     balance_fen = models.BigIntegerField(_("balance (fen)"), default=0)
     frozen = models.BooleanField(_("frozen"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("account")
@@ -68,30 +84,43 @@ class Account(models.Model):
         owner = self.user or self.merchant or "system"
         return f"{self.get_kind_display()} · {owner}"
 
+    def get_kind_display(self) -> str:
+        return account_kind_label(self.kind)
+
     @property
     def is_derived(self) -> bool:
-        return self.kind in DERIVED_KINDS
+        # System accounts take no row lock: their balance is derived from entries (sum), so a hot
+        # merchant never serialises every payment on one row. Only user accounts, which must never
+        # go negative, keep a cached balance updated under a row lock.
+        return self.kind not in USER_KINDS
 
 
-class TransactionKind(models.TextChoices):
-    CHARGE = "charge", _("payment")
-    REFUND = "refund", _("refund")
-    TOPUP = "topup", _("top-up")
-    SUBSIDY_GRANT = "subsidy_grant", _("subsidy granted")
-    SUBSIDY_EXPIRE = "subsidy_expire", _("subsidy expired")
-    ADJUST = "adjust", _("adjustment")
-    POINTS = "points", _("points")
+class TransactionKind:
+    """Transaction kinds of the canteen app; other apps register theirs (DomainConfig.ledger_kinds)."""
+
+    CHARGE = "charge"
+    REFUND = "refund"
+    TOPUP = "topup"
+    SUBSIDY_GRANT = "subsidy_grant"
+    SUBSIDY_EXPIRE = "subsidy_expire"
+    ADJUST = "adjust"
+    POINTS = "points"
 
 
 class Transaction(models.Model):
-    kind = models.CharField(_("kind"), max_length=20, choices=TransactionKind.choices)
+    kind = models.CharField(_("kind"), max_length=32)
     # "<source>:<id>" — unique per source, so a retried charge, notice or grant posts once.
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
 
     class Meta:
@@ -102,10 +131,15 @@ class Transaction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.idempotency_key}"
 
+    def get_kind_display(self) -> str:
+        return transaction_kind_label(self.kind)
+
 
 class Entry(models.Model):
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    transaction = models.ForeignKey(
+        Transaction, verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries")
     amount_fen = models.BigIntegerField(_("amount (fen)"))  # + credit to the account, - debit
 
     class Meta:

@@ -16,7 +16,7 @@ class MerchantKind(models.TextChoices):
 
 
 class Merchant(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="merchants")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="merchants")
     code = models.SlugField(_("code"), max_length=40)  # what a POS names in "merchant"
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=MerchantKind.choices)
@@ -31,6 +31,7 @@ class Merchant(models.Model):
             ("operate_pos", "Can take payments at a checkout"),
             ("refund_charge", "Can refund a payment"),
             ("view_reports", "Can view sales and reconciliation"),
+            ("use_wallet", "Can hold a wallet and pay with it"),
         ]
 
     def __str__(self) -> str:
@@ -40,7 +41,7 @@ class Merchant(models.Model):
 class MealPeriod(models.Model):
     """Breakfast / lunch / dinner at a canteen; a fixed price makes every meal in it cost the same."""
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="periods")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="periods")
     code = models.SlugField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=40)
     starts = models.TimeField(_("starts"))
@@ -58,8 +59,10 @@ class MealPeriod(models.Model):
 
 
 class Dish(models.Model):
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="dishes")
-    period = models.ForeignKey(MealPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="dishes")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="dishes")
+    period = models.ForeignKey(
+        MealPeriod, verbose_name=_("meal period"), null=True, blank=True, on_delete=models.PROTECT, related_name="dishes"
+    )
     name = models.CharField(_("name"), max_length=100)
     price_fen = models.PositiveIntegerField(_("price (fen)"))
     is_active = models.BooleanField(_("active"), default=True)
@@ -74,7 +77,7 @@ class Dish(models.Model):
 
 
 class Product(models.Model):
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="products")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="products")
     barcode = models.CharField(_("barcode"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     price_fen = models.PositiveIntegerField(_("price (fen)"))
@@ -93,17 +96,25 @@ class Product(models.Model):
 class Charge(models.Model):
     """One paid sale. (merchant, order_ref) is the POS idempotency key."""
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="charges")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="charges")
     order_ref = models.CharField(_("order reference"), max_length=64)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="canteen_charges")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="canteen_charges"
+    )
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     subsidy_fen = models.PositiveIntegerField(_("paid from subsidy (fen)"))
     cash_fen = models.PositiveIntegerField(_("paid from cash (fen)"))
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
     method = models.CharField(_("method"), max_length=20)  # face / code / card / portal / api
-    period = models.ForeignKey(MealPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="charges")
-    device = models.ForeignKey("devices.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    transaction = models.OneToOneField("canteen.Transaction", on_delete=models.PROTECT, related_name="charge")
+    period = models.ForeignKey(
+        MealPeriod, verbose_name=_("meal period"), null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    device = models.ForeignKey(
+        "devices.Device", verbose_name=_("device"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transaction = models.OneToOneField(
+        "canteen.Transaction", verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="charge"
+    )
     lines = models.JSONField(_("lines"), default=list, blank=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
 
@@ -121,13 +132,17 @@ class Charge(models.Model):
 
 
 class Refund(models.Model):
-    charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="refunds")
+    charge = models.ForeignKey(Charge, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
-    subsidy_fen = models.PositiveIntegerField(default=0)
-    cash_fen = models.PositiveIntegerField(default=0)
+    subsidy_fen = models.PositiveIntegerField(_("from subsidy (fen)"), default=0)
+    cash_fen = models.PositiveIntegerField(_("from cash (fen)"), default=0)
     reason = models.CharField(_("reason"), max_length=200)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    transaction = models.OneToOneField("canteen.Transaction", on_delete=models.PROTECT, related_name="refund")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transaction = models.OneToOneField(
+        "canteen.Transaction", verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="refund"
+    )
     created_at = models.DateTimeField(_("time"), db_index=True)
 
     class Meta:
@@ -142,9 +157,13 @@ class Refund(models.Model):
 class PayCodeUse(models.Model):
     """A QR pay code pays once: the unique digest makes a replayed screenshot fail."""
 
-    digest = models.CharField(max_length=64, unique=True)
-    charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="+")
-    used_at = models.DateTimeField()
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    charge = models.ForeignKey(Charge, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="+")
+    used_at = models.DateTimeField(_("used at"))
+
+    class Meta:
+        verbose_name = _("used pay code")
+        verbose_name_plural = _("used pay codes")
 
     def __str__(self) -> str:
         return self.digest[:12]
@@ -156,16 +175,18 @@ class TakeawayOrder(models.Model):
         PICKED_UP = "picked_up", _("picked up")
         REFUNDED = "refunded", _("not collected, refunded")
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="takeaway_orders")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="takeaway_orders")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="takeaway_orders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="takeaway_orders"
+    )
     slot_start = models.DateTimeField(_("pickup from"))
     slot_end = models.DateTimeField(_("pickup until"))
     lines = models.JSONField(_("lines"), default=list)
     total_fen = models.PositiveIntegerField(_("total (fen)"))
     pickup_code = models.CharField(_("pickup code"), max_length=8)
-    charge = models.OneToOneField(Charge, on_delete=models.PROTECT, related_name="takeaway")
+    charge = models.OneToOneField(Charge, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="takeaway")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PAID)
-    picked_up_at = models.DateTimeField(null=True, blank=True)
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
     created_at = models.DateTimeField(_("ordered at"))
 
     class Meta:
@@ -181,15 +202,17 @@ class TakeawayOrder(models.Model):
 class IdempotencyRecord(models.Model):
     """The POS HTTP API's Idempotency-Key store (IETF draft semantics)."""
 
-    key = models.CharField(max_length=255)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    fingerprint = models.CharField(max_length=64)
-    in_flight = models.BooleanField(default=True)
-    response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=255)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+")
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    in_flight = models.BooleanField(_("in progress"), default=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    response_body = models.JSONField(_("response body"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_per_actor")]
 
     def __str__(self) -> str:

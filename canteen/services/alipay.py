@@ -27,6 +27,51 @@ from portal.models import User
 MIN_TOPUP_FEN = 100
 MAX_TOPUP_FEN = 500_000
 PAID_STATUSES = ("TRADE_SUCCESS", "TRADE_FINISHED")
+# The fields of Alipay's asynchronous notice (opendocs: 异步通知参数). The signature is checked
+# over everything received (Alipay may add fields), but only these are stored, each capped.
+NOTICE_FIELDS = frozenset(
+    [
+        "notify_time",
+        "notify_type",
+        "notify_id",
+        "app_id",
+        "auth_app_id",
+        "charset",
+        "version",
+        "sign_type",
+        "trade_no",
+        "out_trade_no",
+        "out_biz_no",
+        "buyer_id",
+        "buyer_logon_id",
+        "buyer_open_id",
+        "seller_id",
+        "seller_email",
+        "trade_status",
+        "total_amount",
+        "receipt_amount",
+        "invoice_amount",
+        "buyer_pay_amount",
+        "point_amount",
+        "refund_fee",
+        "subject",
+        "body",
+        "gmt_create",
+        "gmt_payment",
+        "gmt_refund",
+        "gmt_close",
+        "fund_bill_list",
+        "passback_params",
+        "voucher_detail_list",
+        "merchant_app_id",
+    ]
+)
+NOTICE_VALUE_MAX = 1024
+
+
+def notice_fields(params: dict[str, str]) -> dict[str, str]:
+    """What AlipayNotice.params keeps: Alipay's fields only (never `sign`), values capped."""
+    return {k: str(v)[:NOTICE_VALUE_MAX] for k, v in params.items() if k in NOTICE_FIELDS}
 
 
 class TopUpError(Exception):
@@ -53,8 +98,9 @@ def topup_create(
         raise TopUpError("bad_amount", f"a top-up is between {MIN_TOPUP_FEN} and {MAX_TOPUP_FEN} fen")
     at = at or timezone.now()
     out_trade_no = f"SO{timezone.localtime(at):%Y%m%d%H%M%S}{uuid.uuid4().hex[:10]}"
-    topup = TopUp.objects.create(out_trade_no=out_trade_no, user=user, amount_fen=amount_fen, created_at=at)
-    audit_log(action="canteen.topup.create", actor=user, target=topup, data={"amount_fen": amount_fen, "channel": channel})
+    with transaction.atomic(durable=True):  # committed before the gateway hears of it
+        topup = TopUp.objects.create(out_trade_no=out_trade_no, user=user, amount_fen=amount_fen, created_at=at)
+        audit_log(action="canteen.topup.create", actor=user, target=topup, data={"amount_fen": amount_fen, "channel": channel})
     client = alipay_client()
     subject = f"钱包充值 {_yuan(amount_fen)}"
     if channel == "qr":
@@ -70,7 +116,7 @@ def topup_create(
 
 def _credit(*, topup_pk: int, trade_no: str, total_fen: int, via: str, at: datetime) -> str:
     """Credit a top-up once. Returns "credited", "duplicate" or "amount_mismatch"."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         topup = TopUp.objects.select_for_update().get(pk=topup_pk)
         if topup.status == TopUp.Status.PAID:
             return "duplicate"
@@ -142,7 +188,7 @@ def alipay_notice_receive(*, params: dict[str, str], at: datetime | None = None)
         total_fen=total_fen,
         verified=rejection is None,
         outcome=outcome,
-        params={k: v for k, v in params.items() if k != "sign"},
+        params=notice_fields(params),
         received_at=at,
     )
     if rejection:

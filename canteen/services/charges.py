@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from canteen import ledger
-from canteen.models import Account, Charge, MealPeriod, Merchant, MerchantKind, PayCodeUse, Refund, TransactionKind
+from canteen.models import Charge, MealPeriod, Merchant, MerchantKind, PayCodeUse, Refund, TransactionKind
 from core.audit import audit_log
 from devices.models import Device
 from portal.models import User
@@ -81,113 +81,120 @@ def wallet_charge(
     pay_code_digest: str | None = None,
     at: datetime | None = None,
 ) -> ChargeResult:
-    """Charge `user` once per (merchant, order_ref); a retry with the same amount answers the original."""
-    at = at or timezone.now()
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not 0 < amount_fen <= MAX_CHARGE_FEN:
-        return _decline(user, merchant, order_ref, "bad_amount", 0, method)
-    merchant_account = ledger.merchant_account(merchant)
-    # At top level the whole payment is one transaction with no savepoint (two round trips fewer);
-    # a unique-key race then rolls it back and is answered outside, in a fresh transaction.
-    top_level = not transaction.get_connection().in_atomic_block
+    """Charge `user` once per (merchant, order_ref) in its own transaction; a retry with the same
+    amount answers the original. The whole payment is one transaction with no savepoint (two
+    round trips fewer); a unique-key race rolls it back and is answered outside it."""
     try:
-        return _charge(
-            user=user,
-            merchant=merchant,
-            merchant_account=merchant_account,
-            amount_fen=amount_fen,
-            order_ref=order_ref,
-            method=method,
-            device=device,
-            lines=lines,
-            pay_code_digest=pay_code_digest,
-            at=at,
-            savepoint=not top_level,
-        )
+        with transaction.atomic(durable=True):
+            return _charge(
+                user, merchant, amount_fen, order_ref, method, device, lines, pay_code_digest, at, savepoint=False
+            )
     except IntegrityError:
-        if not top_level:
-            raise
         return _decline(user, merchant, order_ref, "conflict", 0, method)
     except ledger.LedgerError as exc:
-        if not top_level:
-            raise
         return _decline(user, merchant, order_ref, exc.reason, 0, method)
 
 
-def _charge(
+def wallet_charge_in_transaction(
     *,
     user: User,
     merchant: Merchant,
-    merchant_account: Account,
+    amount_fen: int,
+    order_ref: str,
+    method: str,
+    device: Device | None = None,
+    lines: list[dict[str, Any]] | None = None,
+    pay_code_digest: str | None = None,
+    at: datetime | None = None,
+) -> ChargeResult:
+    """wallet_charge as one step of the caller's transaction (a checkout that also takes stock,
+    a device message in the bridge's batch). The posting runs in a savepoint, so a decline or
+    a unique-key race leaves the caller's transaction usable."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("wallet_charge_in_transaction runs inside the caller's transaction; call wallet_charge")
+    with transaction.atomic(savepoint=False):  # the caller's transaction; only the posting needs a savepoint
+        return _charge(user, merchant, amount_fen, order_ref, method, device, lines, pay_code_digest, at, savepoint=True)
+
+
+def _charge(
+    user: User,
+    merchant: Merchant,
     amount_fen: int,
     order_ref: str,
     method: str,
     device: Device | None,
     lines: list[dict[str, Any]] | None,
     pay_code_digest: str | None,
-    at: datetime,
+    at: datetime | None,
+    *,
     savepoint: bool,
 ) -> ChargeResult:
-    with transaction.atomic():
-        cash, subsidy = ledger.user_accounts_lock(user)
-        locked = {cash.pk: cash, subsidy.pk: subsidy}
-        balance = cash.balance_fen + subsidy.balance_fen
-        existing = Charge.objects.filter(merchant=merchant, order_ref=order_ref).first()
-        if existing is not None:
-            if existing.amount_fen == amount_fen and existing.user_id == user.pk:
-                return ChargeResult("paid", "", balance, existing, replay=True)
-            return _decline(user, merchant, order_ref, "conflict", balance, method)
-        if not merchant.is_active:
-            return _decline(user, merchant, order_ref, "merchant_closed", balance, method)
-        if cash.frozen:
-            return _decline(user, merchant, order_ref, "frozen", balance, method)
-        if pay_code_digest and PayCodeUse.objects.filter(digest=pay_code_digest).exists():
-            return _decline(user, merchant, order_ref, "code_used", balance, method)
-        from_subsidy = min(subsidy.balance_fen, amount_fen)
-        from_cash = amount_fen - from_subsidy
-        if from_cash > cash.balance_fen:
-            return _decline(user, merchant, order_ref, "insufficient_funds", balance, method)
-        legs = [(merchant_account, amount_fen)]
-        if from_subsidy:
-            legs.append((subsidy, -from_subsidy))
-        if from_cash:
-            legs.append((cash, -from_cash))
-        try:
-            with transaction.atomic(savepoint=savepoint):
-                posted = ledger.transaction_post(
-                    kind=TransactionKind.CHARGE,
-                    key=charge_key(merchant, order_ref),
-                    legs=legs,
-                    user=user,
-                    description=merchant.name,
-                    data={"order_ref": order_ref, "method": method},
-                    at=at,
-                    locked=locked,
-                    known_new=True,  # the Charge lookup above, under the same locks, proved it
-                )
-                charge = Charge.objects.create(
-                    merchant=merchant,
-                    order_ref=order_ref,
-                    user=user,
-                    amount_fen=amount_fen,
-                    subsidy_fen=from_subsidy,
-                    cash_fen=from_cash,
-                    method=method,
-                    period=period_at(merchant, at),
-                    device=device,
-                    transaction=posted.transaction,
-                    lines=lines or [],
-                    created_at=at,
-                )
-                if pay_code_digest:
-                    PayCodeUse.objects.create(digest=pay_code_digest, charge=charge, used_at=at)
-        except IntegrityError:  # another payer used this order_ref (or this code) at the same instant
-            if not savepoint:
-                raise
-            return _decline(user, merchant, order_ref, "conflict", balance, method)
-        except ledger.LedgerError as exc:
-            if not savepoint:
-                raise
-            return _decline(user, merchant, order_ref, exc.reason, balance, method)
+    """The payment inside the caller's atomic block. savepoint: the posting gets its own, and a
+    refusal or race is answered as a decline (nested); without, it propagates (top level)."""
+    at = at or timezone.now()
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not 0 < amount_fen <= MAX_CHARGE_FEN:
+        return _decline(user, merchant, order_ref, "bad_amount", 0, method)
+    merchant_account = ledger.merchant_account(merchant)
+    cash, subsidy = ledger.user_accounts_lock(user)
+    locked = {cash.pk: cash, subsidy.pk: subsidy}
+    balance = cash.balance_fen + subsidy.balance_fen
+    existing = Charge.objects.filter(merchant=merchant, order_ref=order_ref).first()
+    if existing is not None:
+        if existing.amount_fen == amount_fen and existing.user_id == user.pk:
+            return ChargeResult("paid", "", balance, existing, replay=True)
+        return _decline(user, merchant, order_ref, "conflict", balance, method)
+    if not merchant.is_active:
+        return _decline(user, merchant, order_ref, "merchant_closed", balance, method)
+    if cash.frozen:
+        return _decline(user, merchant, order_ref, "frozen", balance, method)
+    if pay_code_digest and PayCodeUse.objects.filter(digest=pay_code_digest).exists():
+        return _decline(user, merchant, order_ref, "code_used", balance, method)
+    from_subsidy = min(subsidy.balance_fen, amount_fen)
+    from_cash = amount_fen - from_subsidy
+    if from_cash > cash.balance_fen:
+        return _decline(user, merchant, order_ref, "insufficient_funds", balance, method)
+    legs = [(merchant_account, amount_fen)]
+    if from_subsidy:
+        legs.append((subsidy, -from_subsidy))
+    if from_cash:
+        legs.append((cash, -from_cash))
+    try:
+        with transaction.atomic(savepoint=savepoint):
+            posted = ledger.transaction_post(
+                kind=TransactionKind.CHARGE,
+                key=charge_key(merchant, order_ref),
+                legs=legs,
+                user=user,
+                description=merchant.name,
+                data={"order_ref": order_ref, "method": method},
+                at=at,
+                locked=locked,
+                known_new=True,  # the Charge lookup above, under the same locks, proved it
+            )
+            charge = Charge.objects.create(
+                merchant=merchant,
+                order_ref=order_ref,
+                user=user,
+                amount_fen=amount_fen,
+                subsidy_fen=from_subsidy,
+                cash_fen=from_cash,
+                method=method,
+                period=period_at(merchant, at),
+                device=device,
+                transaction=posted.transaction,
+                lines=lines or [],
+                created_at=at,
+            )
+            if pay_code_digest:
+                PayCodeUse.objects.create(digest=pay_code_digest, charge=charge, used_at=at)
+    except IntegrityError:  # another payer used this order_ref (or this code) at the same instant
+        if not savepoint:
+            raise
+        return _decline(user, merchant, order_ref, "conflict", balance, method)
+    except ledger.LedgerError as exc:
+        if not savepoint:
+            raise
+        return _decline(user, merchant, order_ref, exc.reason, balance, method)
     return ChargeResult("paid", "", balance - amount_fen, charge)
 
 
@@ -201,6 +208,25 @@ def charge_refund(
     at: datetime | None = None,
 ) -> Refund:
     """Give back up to what is left of `charge`: to cash first, then to the subsidy it came from."""
+    with transaction.atomic(durable=True):
+        return charge_refund_in_transaction(
+            charge=charge, amount_fen=amount_fen, reason=reason, actor=actor, request_key=request_key, at=at
+        )
+
+
+def charge_refund_in_transaction(
+    *,
+    charge: Charge,
+    amount_fen: int,
+    reason: str,
+    actor: User | None,
+    request_key: str | None = None,
+    at: datetime | None = None,
+) -> Refund:
+    """charge_refund as one step of the caller's transaction (an unclaimed takeaway order is
+    marked refunded in the same one). A refusal raises RefundError: the caller rolls back."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("charge_refund_in_transaction runs inside the caller's transaction; call charge_refund")
     at = at or timezone.now()
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         raise RefundError("bad_amount", "a refund is a positive number of fen")
@@ -209,7 +235,7 @@ def charge_refund(
     key = f"refund:{charge.pk}:{request_key or uuid.uuid4().hex}"
     accounts = ledger.user_accounts(charge.user)
     merchant_account = ledger.merchant_account(charge.merchant)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         locked_charge = Charge.objects.select_for_update().get(pk=charge.pk)
         done = Refund.objects.filter(transaction__idempotency_key=key).first()
         if done is not None:

@@ -1,6 +1,11 @@
 """Dynamic QR pay codes: HMAC over (user, 30-second counter, nonce), valid for at most two windows.
 
 A screenshot therefore stops working within a minute, and each code pays once (PayCodeUse).
+
+Grammar (core/codes.py): `SOPAY.<user id>.<counter>.<nonce>.<mac>`, ASCII only; user id and
+counter are decimal without leading zeros (at most 19 and 12 digits), nonce is 8 and mac 20
+lowercase hex digits. Only this one spelling is accepted, and PayCodeUse stores the digest of
+the canonical form, so no respelling (０, ٣, 007) can pay a second time.
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.codes import CodeError, compile_ascii, match
 from portal.models import User
 
 PREFIX = "SOPAY"
 WINDOW_S = 30
 WINDOWS_ACCEPTED = 2  # the current window and the one before: 30..60 s of validity
+MAX_LENGTH = 80
+_GRAMMAR = compile_ascii(
+    rf"{PREFIX}\.(?P<user>[1-9][0-9]{{0,18}})\.(?P<counter>[1-9][0-9]{{0,11}})\.(?P<nonce>[0-9a-f]{{8}})\.(?P<mac>[0-9a-f]{{20}})"
+)
 
 
 class PayCodeError(Exception):
@@ -31,6 +41,22 @@ class PayCodeError(Exception):
 class PayCode:
     code: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CanonicalCode:
+    user_id: int
+    counter: int
+    nonce: str
+    mac: str
+
+    @property
+    def text(self) -> str:
+        return f"{PREFIX}.{self.user_id}.{self.counter}.{self.nonce}.{self.mac}"
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("ascii")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -56,19 +82,25 @@ def paycode_issue(*, user: User, at: datetime | None = None) -> PayCode:
     return PayCode(f"{PREFIX}.{user.pk}.{counter}.{nonce}.{_mac(user.pk, counter, nonce)}", expires)
 
 
+def paycode_parse(code: str) -> CanonicalCode:
+    """The canonical pay code, or PayCodeError("bad_code") for any other spelling."""
+    try:
+        found = match(_GRAMMAR, code, max_length=MAX_LENGTH)
+    except CodeError as exc:
+        raise PayCodeError("bad_code") from exc
+    return CanonicalCode(int(found["user"]), int(found["counter"]), found["nonce"], found["mac"])
+
+
 def paycode_resolve(*, code: str, at: datetime | None = None) -> ResolvedCode:
     """The user a code belongs to, or PayCodeError(bad_code | code_expired | unknown_user)."""
     at = at or timezone.now()
-    parts = code.strip().split(".")
-    if len(parts) != 5 or parts[0] != PREFIX or not parts[1].isdigit() or not parts[2].isdigit():
-        raise PayCodeError("bad_code")
-    user_id, counter = int(parts[1]), int(parts[2])
-    if not hmac.compare_digest(_mac(user_id, counter, parts[3]), parts[4]):
+    canonical = paycode_parse(code)
+    if not hmac.compare_digest(_mac(canonical.user_id, canonical.counter, canonical.nonce), canonical.mac):
         raise PayCodeError("bad_code")
     now = _counter(at)
-    if not now - WINDOWS_ACCEPTED < counter <= now:
+    if not now - WINDOWS_ACCEPTED < canonical.counter <= now:
         raise PayCodeError("code_expired")
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=canonical.user_id, is_active=True).first()
     if user is None:
         raise PayCodeError("unknown_user")
-    return ResolvedCode(user, hashlib.sha256(code.strip().encode()).hexdigest())
+    return ResolvedCode(user, canonical.digest)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,13 +16,26 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from canteen.models import IdempotencyRecord, Merchant
+from canteen.models import IdempotencyRecord
+from canteen.selectors import merchant_for_user
 from canteen.services.charges import ChargeResult, wallet_charge
-from canteen.services.paycode import PayCodeError, paycode_resolve
+from canteen.services.payer import payer_identify
 from canteen.services.shop import SaleError, supermarket_checkout
 from portal.models import User
 
 STALE_AFTER = timedelta(seconds=30)
+IDEMPOTENCY_KEY_MAX = 128
+IDEMPOTENCY_KEY_PATTERN = rf"^[A-Za-z0-9._:-]{{1,{IDEMPOTENCY_KEY_MAX}}}$"
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN, re.ASCII)
+
+
+def idempotency_key_error(key: str | None) -> str | None:
+    """None for a well-formed key, else why not (no trimming: the key is used as sent)."""
+    if not key:
+        return "the Idempotency-Key header is required"
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        return f"the Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_MAX} characters of A-Z a-z 0-9 . _ : -"
+    return None
 
 
 @dataclass(frozen=True)
@@ -36,24 +50,14 @@ def _fingerprint(payload: dict[str, Any]) -> str:
 
 
 def _charge(*, actor: User, key: str, payload: dict[str, Any], at: datetime) -> ApiResponse:
-    merchant = Merchant.objects.filter(code=payload["merchant"], site=actor.site, is_active=True).first() if actor.site else None
-    if merchant is None:
-        merchant = Merchant.objects.filter(code=payload["merchant"], is_active=True).first()
+    merchant = merchant_for_user(user=actor, code=payload["merchant"])  # the cashier's own site only
     if merchant is None:
         return ApiResponse(404, {"detail": f"no merchant {payload['merchant']!r}"})
     order_ref = payload.get("order_ref") or f"api-{key}"[:64]
-    digest = None
-    if payload.get("code"):
-        try:
-            resolved = paycode_resolve(code=payload["code"], at=at)
-        except PayCodeError as exc:
-            return ApiResponse(402, {"status": "declined", "reason": exc.reason, "balance_fen": 0, "order_ref": order_ref})
-        payer, digest, method = resolved.user, resolved.digest, "code"
-    else:
-        found = User.objects.filter(employee_no=payload.get("card"), is_active=True).first()
-        if found is None:
-            return ApiResponse(402, {"status": "declined", "reason": "unknown_card", "balance_fen": 0, "order_ref": order_ref})
-        payer, method = found, "card"
+    identified = payer_identify(site=merchant.site, at=at, code=payload.get("code") or "", card=payload.get("card") or "")
+    if identified.user is None:
+        return ApiResponse(402, {"status": "declined", "reason": identified.reason, "balance_fen": 0, "order_ref": order_ref})
+    payer, digest, method = identified.user, identified.pay_code_digest, identified.method
     result: ChargeResult
     if payload.get("lines"):
         try:
@@ -84,14 +88,13 @@ def pos_charge_submit(
     *, actor: User, idempotency_key: str | None, payload: dict[str, Any], at: datetime | None = None
 ) -> ApiResponse:
     at = at or timezone.now()
-    key = (idempotency_key or "").strip()
-    if not key:
-        return ApiResponse(400, {"detail": "the Idempotency-Key header is required"})
-    if len(key) > 255:
-        return ApiResponse(400, {"detail": "the Idempotency-Key header is longer than 255 characters"})
+    key = idempotency_key or ""
+    key_error = idempotency_key_error(key)
+    if key_error:
+        return ApiResponse(400, {"detail": key_error})
     fingerprint = _fingerprint(payload)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             record = IdempotencyRecord.objects.create(key=key, actor=actor, fingerprint=fingerprint)
     except IntegrityError:
         existing = IdempotencyRecord.objects.get(key=key, actor=actor)

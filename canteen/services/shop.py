@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from canteen.models import Dish, Merchant, MerchantKind, Product, TakeawayOrder
-from canteen.services.charges import ChargeResult, charge_refund, wallet_charge
+from canteen.services.charges import ChargeResult, charge_refund_in_transaction, wallet_charge_in_transaction
+from canteen.services.payer import payer_identify
 from core.audit import audit_log
 from portal.models import User
 
@@ -33,8 +35,12 @@ def supermarket_checkout(
     method: str,
     pay_code_digest: str | None = None,
     at: datetime | None = None,
+    cover: Callable[[int], int] | None = None,
 ) -> ChargeResult:
-    """Price a cart from the shelf, take the stock and the money in one transaction."""
+    """Price a cart from the shelf, take the stock and the money in one transaction.
+
+    `cover(total)`: another app pays part of the total (recycling points), posting it in this
+    same transaction, and returns the fen it covered; the wallet is charged the rest."""
     if merchant.kind != MerchantKind.SUPERMARKET:
         raise SaleError("wrong_merchant", f"{merchant.code} is not a supermarket")
     wanted: dict[str, int] = {}
@@ -44,7 +50,7 @@ def supermarket_checkout(
         wanted[barcode] = wanted.get(barcode, 0) + qty
     if not wanted:
         raise SaleError("empty_cart")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Domain rows first, in pk order; the ledger locks accounts after them.
         products = list(Product.objects.select_for_update().filter(merchant=merchant, barcode__in=wanted).order_by("pk"))
         missing = set(wanted) - {p.barcode for p in products}
@@ -57,16 +63,19 @@ def supermarket_checkout(
             existing = merchant.charges.filter(order_ref=order_ref).first()
             if existing is None:  # a retry of a paid cart must still answer "paid", not "out of stock"
                 raise SaleError("out_of_stock", ", ".join(short))
-        result = wallet_charge(
+        covered = cover(total) if cover is not None else 0
+        result = wallet_charge_in_transaction(
             user=user,
             merchant=merchant,
-            amount_fen=total,
+            amount_fen=total - covered,
             order_ref=order_ref,
             method=method,
             lines=detail,
             pay_code_digest=pay_code_digest,
             at=at,
         )
+        if covered and not result.paid:
+            transaction.set_rollback(True)  # what `cover` posted goes back with the declined payment
         if result.paid and not result.replay:
             for p in products:
                 Product.objects.filter(pk=p.pk).update(stock=F("stock") - wanted[p.barcode])
@@ -101,8 +110,8 @@ def takeaway_order_place(
         total += qty * dish.price_fen
     if total <= 0:
         raise SaleError("empty_order")
-    with transaction.atomic():
-        result = wallet_charge(
+    with transaction.atomic(durable=True):
+        result = wallet_charge_in_transaction(
             user=user,
             merchant=merchant,
             amount_fen=total,
@@ -142,7 +151,7 @@ def takeaway_pickup(
 ) -> TakeawayOrder:
     """Hand over a paid order, found by its pickup code or (face pickup) by its owner's next order."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         orders = TakeawayOrder.objects.select_for_update().filter(merchant=merchant, status=TakeawayOrder.Status.PAID)
         if pickup_code:
             orders = orders.filter(pickup_code=pickup_code.strip())
@@ -168,13 +177,13 @@ def takeaway_expire_unclaimed(*, at: datetime | None = None) -> int:
     for pk in TakeawayOrder.objects.filter(status=TakeawayOrder.Status.PAID, slot_end__lt=at - grace).values_list(
         "pk", flat=True
     ):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             order = TakeawayOrder.objects.select_for_update().select_related("charge").get(pk=pk)
             if order.status != TakeawayOrder.Status.PAID:
                 continue
             left = order.charge.amount_fen - order.charge.refunded_fen
             if left:
-                charge_refund(
+                charge_refund_in_transaction(
                     charge=order.charge,
                     amount_fen=left,
                     reason="takeaway not collected",
@@ -190,9 +199,7 @@ def takeaway_expire_unclaimed(*, at: datetime | None = None) -> int:
 
 def takeaway_pickup_by_face(*, merchant: Merchant, image: bytes, at: datetime | None = None) -> TakeawayOrder:
     """The window camera's photo -> the person -> their next paid order (or SaleError with why not)."""
-    from canteen.services.pos import face_payer
-
-    found = face_payer(image=image, site=merchant.site)
-    if isinstance(found, str):
-        raise SaleError(found)
-    return takeaway_pickup(merchant=merchant, user=found, at=at)
+    payer = payer_identify(site=merchant.site, at=at or timezone.now(), image=image)
+    if payer.user is None:
+        raise SaleError(payer.reason)
+    return takeaway_pickup(merchant=merchant, user=payer.user, at=at)

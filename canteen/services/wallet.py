@@ -24,7 +24,7 @@ def wallet_adjust(*, user: User, amount_fen: int, reason: str, actor: Any, at: d
     if not reason.strip():
         raise ledger.LedgerError("reason_required", "an adjustment needs a reason")
     cash = ledger.user_accounts(user).cash
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         posted = ledger.transaction_post(
             kind=TransactionKind.ADJUST,
             key=f"adjust:{uuid.uuid4().hex}",
@@ -96,7 +96,7 @@ def subsidy_grant_month(
     staff = User.objects.filter(is_active=True, groups__name=STAFF).order_by("pk").distinct()
     for user in staff:
         subsidy = ledger.user_accounts(user).subsidy
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             locked = ledger.accounts_lock([subsidy])[subsidy.pk]
             grant_key = f"subsidy:{user.pk}:{_month_key(month)}"
             if Transaction.objects.filter(idempotency_key=grant_key).exists():

@@ -12,10 +12,15 @@ from django.views.decorators.http import require_POST
 
 from canteen.alipay_client import simulated
 from canteen.services.alipay import alipay_notice_receive
+from core.limits import bounded
+
+NOTIFY_MAX_BODY = 16 * 1024  # a genuine notice is 1-3 kB
 
 
 @csrf_exempt  # Alipay posts server to server; the RSA2 signature is the authentication
 @require_POST
+# Past the rate: 429, and Alipay retries later (it resends for 25 hours).
+@bounded(scope="alipay-notify", max_body=NOTIFY_MAX_BODY, rate_setting="ALIPAY_NOTIFY_RATE_PER_MINUTE")
 def alipay_notify(request: HttpRequest) -> HttpResponse:
     accepted = alipay_notice_receive(params={k: request.POST.get(k, "") for k in request.POST})
     # Alipay stops resending only on exactly "success"; anything else means "try again later".

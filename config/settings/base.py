@@ -4,12 +4,9 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from canteen.schedule import BEAT_SCHEDULE as CANTEEN_BEAT
 from config.settings.env import BASE_DIR, VAR_DIR, database_config, env
-from security.monitoring.schedule import BEAT_SCHEDULE as MONITORING_BEAT
-from security.schedule import BEAT_SCHEDULE as SECURITY_BEAT
 
-SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-secret-key-change-me-in-production-0123456789")
+SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-secret-key-change-me-in-production-0123456789")  # core.E003
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -24,32 +21,44 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "django_htmx",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The kernel, then the apps in the order their demo data builds on each other (seed_demo).
     "core",
-    "portal",
     "building",
+    "portal",
+    "portal.notifications",
+    "portal.booking",
     "devices",
     "security",
     "security.monitoring",
+    "building.workorders",
     "canteen",
+    "building.parking",
+    "building.recycling",
+    "config",  # the all-in-one `serve` command: it knows every part, so it sits on top
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.static_files.AsyncWhiteNoiseMiddleware",  # WhiteNoise, minus the per-request thread hop
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the outcome of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Sessions read from the cache, written through to the database (they survive a cache flush).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
@@ -66,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.ui",
             ],
         },
     },
@@ -89,14 +99,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login rate limit: at most 10 failures per 15 minutes, counted per account and, separately,
-# per client IP (each list item is its own lockout key).
+# Login rate limit (docs/security.md): failures are counted per (username, client address)
+# PAIR only, so nobody locks a colleague at the same address or an account from elsewhere.
+# From the 3rd failure a growing wait (portal/login_guard.py), at 10 a 15-minute lock.
+# Unlock: admin (Axes -> access attempts -> delete) or `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"  # the page, or JSON under /api/
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+LOGIN_DELAY_AFTER = 3
+LOGIN_DELAY_BASE_S = 5
+LOGIN_DELAY_MAX_S = 60
+# Reverse proxies in front of the web service that append to X-Forwarded-For (core/client_ip.py).
+# 0: none, REMOTE_ADDR is the client. The compose stack behind one TLS proxy: 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -143,12 +161,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "device-message-purge": {"task": "devices.tasks.device_message_purge", "schedule": 3600.0},
-    **SECURITY_BEAT,
-    **MONITORING_BEAT,
-    **CANTEEN_BEAT,
-}
+# Each app contributes its entries (DomainConfig.beat_schedule); the scheduler reads them at start.
+CELERY_BEAT_SCHEDULER = "config.celery:RegistryScheduler"
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # MQTT. MQTT_URL unset means `serve` starts the embedded broker on MQTT_HOST:MQTT_PORT.
 MQTT_URL = env.str("MQTT_URL", default="")
@@ -158,7 +173,7 @@ MQTT_PLATFORM_USERNAME = env.str("MQTT_PLATFORM_USERNAME", default="platform")
 MQTT_PLATFORM_PASSWORD = env.str("MQTT_PLATFORM_PASSWORD", default="platform-dev-password")
 MQTT_CLIENT_ID = env.str("MQTT_CLIENT_ID", default="smartoffice-bridge")
 MQTT_MAX_PAYLOAD_BYTES = 512 * 1024
-MQTT_BRIDGE_WORKERS = env.int("MQTT_BRIDGE_WORKERS", default=0)  # 0: 1 on SQLite, 4 otherwise
+MQTT_BRIDGE_WORKERS = env.int("MQTT_BRIDGE_WORKERS", default=0)  # 0: the bridge picks 1 on SQLite, 2 otherwise
 MQTT_BRIDGE_BATCH = env.int("MQTT_BRIDGE_BATCH", default=200)
 MQTT_ACL_DIR = env.path("MQTT_ACL_DIR", default=str(VAR_DIR / "mosquitto"))
 MQTT_ACL_AUTOWRITE = env.bool("MQTT_ACL_AUTOWRITE", default=False)  # compose: web shares the dir with Mosquitto
@@ -179,7 +194,10 @@ CANTEEN_MONTHLY_SUBSIDY_FEN = env.int("CANTEEN_MONTHLY_SUBSIDY_FEN", default=300
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.tokens.BearerTokenAuthentication",  # the phone app and integrations
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {
@@ -191,12 +209,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.error_responses"],
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "portal.logging.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -204,5 +224,18 @@ LOGGING = {
         "amqtt.broker": {"level": "ERROR"},  # a TCP health probe or a refused login is not news
         "transitions": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["forbidden_one_line"]},
     },
 }
+
+# --- Hardening (issue 9; docs/security.md) ------------------------------------------------
+# Visitor passes: the longest validity a host may give; people who manage access get more.
+VISITOR_PASS_MAX_HOURS = env.int("VISITOR_PASS_MAX_HOURS", default=24)
+VISITOR_PASS_MAX_HOURS_MANAGER = env.int("VISITOR_PASS_MAX_HOURS_MANAGER", default=7 * 24)
+# Unauthenticated endpoints (core/limits.py): requests per minute per client address.
+ALIPAY_NOTIFY_RATE_PER_MINUTE = env.int("ALIPAY_NOTIFY_RATE_PER_MINUTE", default=120)
+LOGIN_RATE_PER_MINUTE = env.int("LOGIN_RATE_PER_MINUTE", default=60)
+# WebSocket origins accepted besides the socket's own (core/ws_origin.py): scheme://host[:port].
+WEBSOCKET_ALLOWED_ORIGINS: list[str] = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
+# Alarm camera snapshots (they show faces) are deleted after this many days (hourly purge).
+ALARM_SNAPSHOT_RETENTION_DAYS = env.int("ALARM_SNAPSHOT_RETENTION_DAYS", default=30)

@@ -23,7 +23,7 @@ def database_config(default_sqlite_name: str = "smartoffice.sqlite3") -> dict[st
     VAR_DIR.mkdir(exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / default_sqlite_name),
+        "NAME": str(VAR_DIR / env.str("SQLITE_NAME", default=default_sqlite_name)),  # a benchmark's own file
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.

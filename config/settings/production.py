@@ -3,7 +3,8 @@
 from config.settings.base import *  # noqa: F403
 from config.settings.env import env
 
-DEBUG = False
+# Read, not forced, so that turning it on is refused loudly (core/checks.py) instead of ignored.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MQTT_PLATFORM_PASSWORD = env.str("MQTT_PLATFORM_PASSWORD")

@@ -1,5 +1,8 @@
-"""The public face API other apps use (canteen face payment, gates).
+"""The public face API other apps use (gates, canteen face payment, takeaway pickup).
 
+    face_person(site=site, image=jpeg_bytes | analysis=...) -> FacePerson(user, distance, reason)
+        the one face-to-person step: a consenting, active User, or the reason there is none
+    face_analyse(image=jpeg_bytes) -> Analysis    the CPU-heavy half, run before a transaction
     face_identify(image=jpeg_bytes, site=site) -> FaceMatch(user_id, distance, reason)
 
 Detection and encoding run in the bounded process pool (reason "busy" when it is full);
@@ -12,13 +15,17 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Exists, OuterRef
 
 from building.models import Site
+from portal.models import User
 from security.faces import engine, pool
 from security.faces.conf import face_setting
 from security.faces.index import face_index
+from security.models import FaceConsent
 
 REASONS = ("match", "unknown", "no_face", "multiple_faces", "bad_image", "too_small", "busy")
+PERSON_REASONS = (*REASONS, "inactive", "no_consent")  # a match whose person may no longer be used
 GATE_POLICY = engine.Policy()
 
 
@@ -70,3 +77,42 @@ def face_identify(
         return FaceMatch(None, None, analysis.status)
     encoding = np.frombuffer(analysis.encoding, dtype="<f4")
     return face_match(encoding=encoding, site=site, threshold=threshold, margin=margin)
+
+
+@dataclass(frozen=True)
+class FacePerson:
+    user: User | None  # set only when the person may be identified by face now
+    distance: float | None
+    reason: str  # "match" with a user; else one of PERSON_REASONS
+
+
+def face_person(
+    *,
+    site: Site | None,
+    image: bytes = b"",
+    analysis: engine.Analysis | None = None,
+    threshold: float | None = None,
+    margin: float | None = None,
+) -> FacePerson:
+    """The one face-to-person step (gates, POS, takeaway pickup): the image, or its analysis
+    computed before the caller's transaction, -> the consenting, active person.
+
+    Consent and the account are checked now, not when the index was loaded: a backlog may have
+    drained after a withdrawal or a deactivation, and a face is then not used."""
+    if analysis is None:
+        analysis = face_analyse(image=image)
+    if analysis.status != engine.OK or analysis.encoding is None:
+        return FacePerson(None, None, analysis.status)
+    encoding = np.frombuffer(analysis.encoding, dtype="<f4")
+    found = face_match(encoding=encoding, site=site, threshold=threshold, margin=margin)
+    if found.user_id is None:
+        return FacePerson(None, found.distance, found.reason)
+    consenting = FaceConsent.objects.filter(user=OuterRef("pk"), withdrawn_at__isnull=True)
+    user = User.objects.filter(pk=found.user_id).annotate(consenting=Exists(consenting)).first()  # one query
+    if user is None:
+        return FacePerson(None, found.distance, "unknown")
+    if not user.is_active:
+        return FacePerson(None, found.distance, "inactive")
+    if not user.consenting:
+        return FacePerson(None, found.distance, "no_consent")
+    return FacePerson(user, found.distance, "match")

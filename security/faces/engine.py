@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 MAX_PIXELS = 40_000_000  # a bigger "photo" is a decompression bomb, not a face
+FORMATS = ("JPEG", "PNG")  # what may be decoded at all (security/uploads.py checks earlier)
 
 # Status codes shared with security.faces.api.FaceMatch.reason
 OK = "ok"
@@ -56,7 +57,7 @@ def warm() -> bool:
 
 
 def _decode(image: bytes, max_side: int) -> Image.Image:
-    im: Image.Image = Image.open(io.BytesIO(image))  # reads the header only
+    im: Image.Image = Image.open(io.BytesIO(image), formats=FORMATS)  # reads the header only
     if im.width * im.height > MAX_PIXELS:
         raise ValueError("too many pixels")
     im.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced DCT scale, much faster

@@ -12,7 +12,7 @@ from devices.models import Device
 class AccessZone(models.Model):
     """An area behind gates, with its face and liveness policy."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="access_zones")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="access_zones")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     open_to_all_staff = models.BooleanField(_("open to all staff at all times"), default=False)
@@ -30,6 +30,7 @@ class AccessZone(models.Model):
         permissions = [
             ("view_panel", "Can view the security monitoring panel"),
             ("manage_access", "Can manage access rules and credentials"),
+            ("invite_visitors", "Can invite visitors (issue visitor passes)"),
         ]
 
     def __str__(self) -> str:
@@ -39,8 +40,8 @@ class AccessZone(models.Model):
 class Gate(models.Model):
     """Binds a gate device to the one zone it opens."""
 
-    device = models.OneToOneField(Device, on_delete=models.CASCADE, related_name="gate")
-    zone = models.ForeignKey(AccessZone, on_delete=models.PROTECT, related_name="gates")
+    device = models.OneToOneField(Device, verbose_name=_("device"), on_delete=models.CASCADE, related_name="gate")
+    zone = models.ForeignKey(AccessZone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="gates")
 
     class Meta:
         verbose_name = _("gate")
@@ -53,7 +54,7 @@ class Gate(models.Model):
 class AccessGroup(models.Model):
     """Who (departments, roles, named people) may enter which zones, when, and until when."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="access_groups")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="access_groups")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     zones = models.ManyToManyField(AccessZone, related_name="groups", verbose_name=_("zones"))
@@ -76,7 +77,7 @@ class AccessGroup(models.Model):
 class TimeWindow(models.Model):
     """A weekday range and a time-of-day range; a group without windows is open at all times."""
 
-    group = models.ForeignKey(AccessGroup, on_delete=models.CASCADE, related_name="windows")
+    group = models.ForeignKey(AccessGroup, verbose_name=_("access group"), on_delete=models.CASCADE, related_name="windows")
     weekdays = models.CharField(_("weekdays (1=Mon..7=Sun)"), max_length=7, default="12345")
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
@@ -90,7 +91,7 @@ class TimeWindow(models.Model):
 
 
 class Holiday(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="holidays")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=100)
 
@@ -110,14 +111,16 @@ class Credential(models.Model):
         CARD = "card", _("card")
         QR = "qr", _("QR code")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_credentials")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_credentials"
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    code_sha256 = models.CharField(max_length=64, unique=True)
+    code_sha256 = models.CharField(_("code hash"), max_length=64, unique=True)
     hint = models.CharField(_("last digits"), max_length=8, blank=True)
     valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("access credential")
@@ -130,14 +133,16 @@ class Credential(models.Model):
 class VisitorPass(models.Model):
     """A staff member's invitation; the visitor's QR code is a signed, time-limited token of it."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visitor_passes")
-    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visitor_passes")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="visitor_passes")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("host"), on_delete=models.PROTECT, related_name="visitor_passes"
+    )
     visitor_name = models.CharField(_("visitor name"), max_length=100)
-    zone = models.ForeignKey(AccessZone, on_delete=models.PROTECT, related_name="visitor_passes")
+    zone = models.ForeignKey(AccessZone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="visitor_passes")
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"))
     revoked = models.BooleanField(_("revoked"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("visitor pass")
@@ -159,23 +164,30 @@ class AccessLog(models.Model):
         CARD = "card", _("card")
         QR = "qr", _("QR code")
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="access_logs")
-    zone = models.ForeignKey(AccessZone, null=True, on_delete=models.SET_NULL, related_name="logs")
-    gate = models.ForeignKey(Device, null=True, on_delete=models.SET_NULL, related_name="access_logs")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="access_logs")
+    zone = models.ForeignKey(AccessZone, verbose_name=_("zone"), null=True, on_delete=models.SET_NULL, related_name="logs")
+    gate = models.ForeignKey(Device, verbose_name=_("gate"), null=True, on_delete=models.SET_NULL, related_name="access_logs")
     at = models.DateTimeField(_("time"), db_index=True)
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     direction = models.CharField(_("direction"), max_length=4, default="in")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_logs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_logs",
     )
-    visitor_pass = models.ForeignKey(VisitorPass, null=True, blank=True, on_delete=models.SET_NULL, related_name="logs")
+    visitor_pass = models.ForeignKey(
+        VisitorPass, verbose_name=_("visitor pass"), null=True, blank=True, on_delete=models.SET_NULL, related_name="logs"
+    )
     person_name = models.CharField(_("person"), max_length=150, blank=True)
     decision = models.CharField(_("decision"), max_length=4, choices=Decision.choices)
     reason = models.CharField(_("reason"), max_length=40)
     distance = models.FloatField(_("face distance"), null=True, blank=True)
     liveness = models.FloatField(_("liveness"), null=True, blank=True)
     latency_ms = models.PositiveIntegerField(_("latency (ms)"), default=0)
-    event_id = models.CharField(max_length=64, blank=True)
+    event_id = models.CharField(_("event ID"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")

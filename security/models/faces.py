@@ -13,18 +13,25 @@ class FaceConsent(models.Model):
         OPERATOR = "operator", _("operator, consent recorded on paper")
         IMPORT = "import", _("bulk import, consent recorded on paper")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="face_consents")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="face_consents"
+    )
     purpose = models.TextField(_("purpose shown"))
     retention_days = models.PositiveIntegerField(_("retention shown (days after leaving)"))
     version = models.CharField(_("consent text version"), max_length=20)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     given_at = models.DateTimeField(_("given at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     # First seen inactive by the retention purge; the encodings go FACE_RETENTION_DAYS later.
-    inactive_since = models.DateTimeField(null=True, blank=True)
+    inactive_since = models.DateTimeField(_("inactive since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("face consent")
@@ -43,11 +50,13 @@ class FaceConsent(models.Model):
 class FaceEncoding(models.Model):
     """One 128-d encoding, Fernet-encrypted. No image, no crop, no thumbnail is ever stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="face_encodings")
-    consent = models.ForeignKey(FaceConsent, on_delete=models.PROTECT, related_name="encodings")
-    ciphertext = models.BinaryField()
-    quality = models.JSONField(default=dict)  # face box size, sharpness: no pixels
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="face_encodings"
+    )
+    consent = models.ForeignKey(FaceConsent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="encodings")
+    ciphertext = models.BinaryField(_("encrypted data"))
+    quality = models.JSONField(_("quality"), default=dict)  # face box size, sharpness: no pixels
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("face encoding")
@@ -61,9 +70,9 @@ class FaceIndexVersion(models.Model):
     """One row. Every change to the set of encodings bumps it in the same transaction;
     the in-memory 1:N index reloads when `token` differs from the one it loaded."""
 
-    version = models.PositiveBigIntegerField(default=0)
-    token = models.CharField(max_length=32, default="")
-    changed_at = models.DateTimeField(null=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    token = models.CharField(_("token"), max_length=32, default="")
+    changed_at = models.DateTimeField(_("changed at"), null=True)
 
     class Meta:
         verbose_name = _("face index version")

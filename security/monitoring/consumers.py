@@ -1,7 +1,7 @@
 """/ws/panel/: the live monitoring panel. Read-only: actions go through HTTP to the alarm services.
 
 The socket is authenticated from the session (AuthMiddlewareStack), the role is checked here,
-foreign origins are refused by AllowedHostsOriginValidator (config/asgi.py). Events reach it
+foreign origins (scheme, host and port) are refused by core/ws_origin.py (config/asgi.py). Events reach it
 through this process's feed of its site's channel-layer group (security/monitoring/hub.py).
 """
 
@@ -15,8 +15,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from security.monitoring.hub import panel_hub
 from security.monitoring.panels import event_prefixes
+from security.monitoring.permissions import PANEL_PERMISSION
 
-PANEL_PERMISSION = "security.view_panel"
 OUTBOX_MAX = 1000  # events queued for one socket; past that the client is stalled: close, it reloads
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_FEED_LOST = 4401, 4403, 4408, 4503
 

@@ -6,36 +6,44 @@ ProtocolError, which the dispatcher answers with an `error` cmd and an audit row
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from typing import Annotated, Any, Literal
 
-from devices.models import Device, DeviceKind
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pydantic import ConfigDict, Field
+
+from core.i18n import site_text
+from devices.models import Device
 from devices.protocol import Envelope, ProtocolError
-from devices.registry import Reply, register
+from devices.registry import DeviceData, Reply, register
 from security.monitoring.models import Alarm
 from security.monitoring.services import PatrolError, alarm_clear, alarm_raise, patrol_checkpoint_scan
 
-FIRE_KINDS = ("smoke", "heat", "manual")
+
+class FireEvent(DeviceData):
+    kind: Literal["smoke", "heat", "manual"]
 
 
-def _fire_kind(envelope: Envelope) -> str:
-    kind = envelope.data.get("kind")
-    if kind not in FIRE_KINDS:
-        raise ProtocolError("bad_data", f"data.kind must be one of {', '.join(FIRE_KINDS)}")
-    return str(kind)
+class Intrusion(DeviceData):
+    """Cameras send vendor-specific detail (zone, confidence, ...): kept if short and scalar."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+
+class Checkpoint(DeviceData):
+    tag: Annotated[str, Field(min_length=1, max_length=64)]
+    guard: Annotated[str, Field(min_length=1, max_length=32, description="the guard's employee number")]
 
 
 def fire_key(device: Device) -> str:
     return f"fire:{device.pk}"
 
 
-@register(channel="event", types=["alarm"], kinds=[DeviceKind.FIRE_DETECTOR])
+@register(channel="event", types=["alarm"], kinds=["fire_detector"], schema=FireEvent)
 def fire_alarm(device: Device, envelope: Envelope) -> Reply | None:
-    kind = _fire_kind(envelope)
-    with translation.override(settings.LANGUAGE_CODE):
-        labels = {"smoke": _("smoke"), "heat": _("heat"), "manual": _("manual call point")}
-        title = _("Fire alarm (%(kind)s): %(device)s") % {"kind": labels[kind], "device": device.name or device.device_id}
+    kind = envelope.parsed.kind
+    labels = {"smoke": _("smoke"), "heat": _("heat"), "manual": _("manual call point")}
+    title = site_text(_("Fire alarm (%(kind)s): %(device)s"), kind=labels[kind], device=device.name or device.device_id)
     alarm_raise(
         site=device.site,
         source="fire",
@@ -49,18 +57,17 @@ def fire_alarm(device: Device, envelope: Envelope) -> Reply | None:
     return None
 
 
-@register(channel="event", types=["restore"], kinds=[DeviceKind.FIRE_DETECTOR])
+@register(channel="event", types=["restore"], kinds=["fire_detector"], schema=FireEvent)
 def fire_restore(device: Device, envelope: Envelope) -> Reply | None:
-    _fire_kind(envelope)
     alarm_clear(site=device.site, dedupe_key=fire_key(device), at=timezone.now(), reason="detector restore")
     return None
 
 
-@register(channel="event", types=["intrusion"], kinds=[DeviceKind.CAMERA])
+@register(channel="event", types=["intrusion"], kinds=["camera"], schema=Intrusion)
 def camera_intrusion(device: Device, envelope: Envelope) -> Reply | None:
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Intrusion detected: %(device)s") % {"device": device.name or device.device_id}
-    data = {k: v for k, v in envelope.data.items() if isinstance(v, str | int | float | bool) and len(str(k)) <= 40}
+    title = site_text(_("Intrusion detected: %(device)s"), device=device.name or device.device_id)
+    extra: dict[str, Any] = envelope.parsed.model_extra or {}
+    data = {k: v for k, v in extra.items() if isinstance(v, str | int | float | bool) and len(str(k)) <= 40}
     alarm_raise(
         site=device.site,
         source="intrusion",
@@ -74,11 +81,9 @@ def camera_intrusion(device: Device, envelope: Envelope) -> Reply | None:
     return None
 
 
-@register(channel="event", types=["checkpoint"], kinds=[DeviceKind.PATROL_READER])
+@register(channel="event", types=["checkpoint"], kinds=["patrol_reader"], schema=Checkpoint)
 def patrol_checkpoint(device: Device, envelope: Envelope) -> Reply | None:
-    tag, guard = envelope.data.get("tag"), envelope.data.get("guard")
-    if not isinstance(tag, str) or not tag or not isinstance(guard, str) or not guard:
-        raise ProtocolError("bad_data", "data.tag and data.guard must be non-empty strings")
+    tag, guard = envelope.parsed.tag, envelope.parsed.guard
     try:
         # The reader's own time: readers keep scans while offline and send them later.
         patrol_checkpoint_scan(site=device.site, tag=tag, guard_no=guard, at=envelope.ts, via="reader", device=device)

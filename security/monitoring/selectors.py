@@ -14,6 +14,7 @@ from portal.models import User
 from security.monitoring.models import Alarm, AlarmSnapshot, Camera, PatrolRound, PatrolVisit
 from security.monitoring.policy import setting
 from security.monitoring.serializers import alarm_data, round_data
+from security.selectors import access_recent
 
 
 def cameras_near(alarm: Alarm) -> list[Camera]:
@@ -91,33 +92,8 @@ def rounds_live(*, site: Site, at: datetime, ahead: timedelta = timedelta(hours=
 
 
 def access_events(*, site: Site, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest access decisions, once face access provides security.selectors.access_recent."""
-    try:
-        from security.selectors import access_recent  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return []
-    rows = access_recent(site=site, limit=limit)
-    return [_access_row(row) for row in rows]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return str(value)
-
-
-def _access_row(row: Any) -> dict[str, Any]:
-    """access_recent returns plain dicts today; model rows are tolerated so the panel never breaks."""
-    if isinstance(row, dict):
-        return {str(k): _plain(v) for k, v in row.items()}
-    fields = ("id", "at", "decision", "direction", "reason", "person", "gate", "zone", "method")
-    return {name: _plain(getattr(row, name)) for name in fields if getattr(row, name, None) is not None}
+    """The latest access decisions, in the shape of the live event (security.serializers)."""
+    return access_recent(site=site, limit=limit)
 
 
 def panel_state(*, site: Site, at: datetime) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def alarm_data(alarm: Alarm) -> dict[str, Any]:
         "dispatched_at": _iso(alarm.dispatched_at),
         "dispatched_by": _who(alarm.dispatched_by),
         "dispatched_to": alarm.dispatched_to,
+        "work_order_ref": alarm.work_order_ref,
         "resolved_at": _iso(alarm.resolved_at),
         "resolved_by": _who(alarm.resolved_by),
         "comment": alarm.comment,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-PANEL_STRINGS: dict[str, str | Promise] = {
+from core.registry import device_kinds
+from security.reasons import ACCESS_REASONS
+
+PANEL_STRINGS: dict[str, object] = {
     "connected": _("Live"),
     "connecting": _("Connecting…"),
     "disconnected": _("Connection lost, reconnecting…"),
@@ -13,6 +16,8 @@ PANEL_STRINGS: dict[str, str | Promise] = {
     "dispatch": _("Dispatch"),
     "resolve": _("Resolve"),
     "dispatch_to": _("Who is sent (name or team)?"),
+    "work_order": _("Open a work order"),
+    "work_order_ref": _("Work order"),
     "resolve_comment": _("What happened and what was done?"),
     "optional_comment": _("Comment (optional)"),
     "comment_required": _("A comment is required for this alarm."),
@@ -35,7 +40,7 @@ PANEL_STRINGS: dict[str, str | Promise] = {
     "acknowledged": _("acknowledged"),
     "dispatched": _("dispatched"),
     "resolved": _("resolved"),
-    "pending": _("pending"),
+    "pending": pgettext_lazy("patrol checkpoint", "pending"),
     "ok": _("on time"),
     "late": _("late"),
     "missed": _("missed"),
@@ -46,4 +51,12 @@ PANEL_STRINGS: dict[str, str | Promise] = {
     "info": _("info"),
     "warning": _("warning"),
     "major": _("major"),
+    "action_failed": _("The alarm could not be updated"),
+    "device": _("device"),
+    "denied": _("denied"),
+    "decision_open": _("opened"),
+    "decision_deny": _("denied"),
+    # Codes the live feed carries, in words (a page never shows the code itself)
+    "kinds": {code: spec.label for code, spec in device_kinds().items()},
+    "reasons": dict(ACCESS_REASONS),
 }

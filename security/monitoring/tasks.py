@@ -33,3 +33,8 @@ def patrol_overdue_check() -> dict[str, list[int]]:
 @shared_task(name="monitoring.alarm_snapshot_grab")
 def alarm_snapshot_grab(alarm_id: int) -> list[int]:
     return [s.pk for s in services.alarm_snapshot_grab(alarm_id=alarm_id)]
+
+
+@shared_task(name="monitoring.alarm_snapshot_purge")
+def alarm_snapshot_purge() -> int:
+    return services.alarm_snapshot_purge(at=timezone.now())

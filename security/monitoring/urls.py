@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from security.monitoring import views
+from security.monitoring import views, views_history
 
 app_name = "monitoring"
 
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("alarms/<int:alarm_id>/dispatch/", views.alarm_dispatch, name="alarm_dispatch"),
     path("alarms/<int:alarm_id>/resolve/", views.alarm_resolve, name="alarm_resolve"),
     path("snapshots/<int:snapshot_id>.jpg", views.snapshot, name="snapshot"),
+    path("alarms/", views_history.alarm_history_page, name="alarm_history"),
     path("patrol/scan/", views.patrol_scan, name="patrol_scan"),
     path("patrol/report/", views.patrol_report, name="patrol_report"),
 ]

@@ -18,10 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from building.models import Site
 from security.monitoring import selectors, services
 from security.monitoring.panels import sections
+from security.monitoring.permissions import PANEL_PERMISSION
 from security.monitoring.serializers import alarm_data
 from security.monitoring.strings import PANEL_STRINGS
-
-PANEL_PERMISSION = "security.view_panel"
 
 
 def _site(request: HttpRequest) -> Site:

@@ -1,5 +1,5 @@
 """access_decide: the only code that decides a door. Every decision is an AccessLog row,
-a realtime `access.decision` event on commit, and (when it matters) an alarm."""
+a realtime access event on commit (security.serializers), and (when it matters) an alarm."""
 
 from __future__ import annotations
 
@@ -8,22 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import numpy as np
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from core.i18n import site_text
 from core.realtime import publish_on_commit, site_group
 from devices.models import Device
 from portal.models import User
-from security.faces.api import face_identify, face_match
-from security.faces.engine import OK, Analysis
-from security.models import AccessLog, AccessZone, Credential, Gate, VisitorPass
+from security.faces.api import face_person
+from security.faces.engine import Analysis
+from security.models import AccessLog, AccessZone, Gate, VisitorPass
 from security.monitoring.services import alarm_raise
-from security.rules import credential_usable, zone_allows
-from security.services.credentials import VISITOR_PREFIX, code_hash, visitor_qr_read
+from security.rules import zone_allows
+from security.serializers import access_event, person_of
+from security.services.credentials import VISITOR_PREFIX, credential_user_for_code, visitor_qr_read
 
 DENIALS_WINDOW = timedelta(seconds=60)
 DENIALS_ALARM_AT = 5
@@ -48,12 +47,19 @@ class _Who:
     reason: str = ""
 
 
-def person_of(log: AccessLog) -> dict[str, Any] | None:
-    if log.user_id is not None:
-        return {"id": log.user_id, "name": log.person_name}
-    if log.visitor_pass_id is not None:
-        return {"id": f"visitor-{log.visitor_pass_id}", "name": log.person_name}
-    return None
+@dataclass(frozen=True)
+class GateCheck:
+    """The gate's zone and the liveness verdict, found once (by the face event's prepare step,
+    outside the transaction) and handed to access_decide, which then does not look again."""
+
+    zone: AccessZone | None
+    live: bool
+
+
+def gate_check(device: Device, liveness: float | None) -> GateCheck:
+    zone = zone_of_gate(device)
+    live = zone is None or not zone.liveness_required or (liveness is not None and liveness >= zone.liveness_min)
+    return GateCheck(zone=zone, live=live)
 
 
 def zone_of_gate(device: Device) -> AccessZone | None:
@@ -67,19 +73,13 @@ def zone_of_gate(device: Device) -> AccessZone | None:
     return AccessZone.objects.filter(site_id=device.site_id, code="main").first()
 
 
-def _identify_face(*, image: bytes, analysis: Analysis | None, zone: AccessZone, liveness: float | None) -> _Who:
-    if zone.liveness_required and (liveness is None or liveness < zone.liveness_min):
+def _identify_face(*, image: bytes, analysis: Analysis | None, zone: AccessZone, live: bool) -> _Who:
+    if not live:
         return _Who(reason="liveness")  # checked first: no CPU spent on a photo held up to the camera
-    if analysis is not None:  # analysed before the transaction (security.handlers.prepare_face)
-        if analysis.status != OK or analysis.encoding is None:
-            return _Who(reason=analysis.status)
-        encoding = np.frombuffer(analysis.encoding, dtype="<f4")
-        found = face_match(encoding=encoding, site=zone.site, threshold=zone.face_threshold, margin=zone.face_margin)
-    else:
-        found = face_identify(image=image, site=zone.site, threshold=zone.face_threshold, margin=zone.face_margin)
-    if found.user_id is None:
-        return _Who(distance=found.distance, reason=found.reason)
-    return _Who(user=User.objects.filter(pk=found.user_id).first(), distance=found.distance)
+    found = face_person(
+        site=zone.site, image=image, analysis=analysis, threshold=zone.face_threshold, margin=zone.face_margin
+    )
+    return _Who(user=found.user, distance=found.distance, reason="" if found.user is not None else found.reason)
 
 
 def _identify_code(*, method: str, code: str, zone: AccessZone, at: datetime) -> _Who:
@@ -95,10 +95,10 @@ def _identify_code(*, method: str, code: str, zone: AccessZone, at: datetime) ->
         if visitor_pass.zone_id != zone.pk:
             return _Who(visitor_pass=visitor_pass, reason="not_allowed")
         return _Who(visitor_pass=visitor_pass)
-    credential = Credential.objects.select_related("user").filter(code_sha256=code_hash(code), kind=method).first()
-    if credential is None:
-        return _Who(reason=f"unknown_{method}")
-    return _Who(user=credential.user, reason=credential_usable(credential, at) or "")
+    found = credential_user_for_code(kind=method, code=code, at=at)
+    if found.reason.startswith("invalid_"):
+        return _Who(reason=f"unknown_{method}")  # a malformed code is, to the gate, an unknown one
+    return _Who(user=found.user, reason=found.reason)
 
 
 def _anti_passback(*, user: User, zone: AccessZone, direction: str) -> str | None:
@@ -119,14 +119,16 @@ def access_decide(
     liveness: float | None = None,
     event_id: str = "",
     at: datetime | None = None,
+    check: GateCheck | None = None,
 ) -> Decision:
     started = time.perf_counter()
     at = at or timezone.now()
-    zone = zone_of_gate(device)
+    check = check or gate_check(device, liveness)
+    zone = check.zone
     who = _Who(reason="no_zone")
     if zone is not None:
         if method == AccessLog.Method.FACE:
-            who = _identify_face(image=image or b"", analysis=analysis, zone=zone, liveness=liveness)
+            who = _identify_face(image=image or b"", analysis=analysis, zone=zone, live=check.live)
         else:
             who = _identify_code(method=method, code=code or "", zone=zone, at=at)
         if not who.reason and who.user is not None:
@@ -155,32 +157,9 @@ def access_decide(
             latency_ms=round((time.perf_counter() - started) * 1000),
             event_id=event_id,
         )
-        publish_on_commit(site_group(device.site.code), access_event(log, device=device, zone=zone))
+        publish_on_commit(site_group(device.site.code), access_event(log))
         _alarms(log=log, device=device)
     return Decision(log)
-
-
-def access_event(log: AccessLog, *, device: Device, zone: AccessZone | None) -> dict[str, Any]:
-    return {
-        "type": "access.decision",
-        "id": log.pk,
-        "at": log.at.isoformat(),
-        "gate": device.device_id,
-        "zone": zone.code if zone else None,
-        "method": log.method,
-        "direction": log.direction,
-        "decision": log.decision,
-        "reason": log.reason,
-        "person": person_of(log),
-        "distance": log.distance,
-        "latency_ms": log.latency_ms,
-    }
-
-
-def _title(text: str, device: Device) -> str:
-    """Alarm titles are stored text: written in the site's language (Chinese), not the caller's."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _(text) % {"gate": device.name or device.device_id}
 
 
 def _alarms(*, log: AccessLog, device: Device) -> None:
@@ -191,7 +170,7 @@ def _alarms(*, log: AccessLog, device: Device) -> None:
                 site=site,
                 source="unknown_face",
                 severity="warning",
-                title=_title(gettext_noop("Unknown face at %(gate)s"), device),
+                title=site_text(gettext_noop("Unknown face at %(gate)s"), gate=device.name or device.device_id),
                 dedupe_key=f"unknown_face:{device.pk}",
                 device=device,
                 data={"distance": log.distance, "log": log.pk},
@@ -205,7 +184,7 @@ def _alarms(*, log: AccessLog, device: Device) -> None:
                 site=site,
                 source="access_denials",
                 severity="warning",
-                title=_title(gettext_noop("Repeated denials at %(gate)s"), device),
+                title=site_text(gettext_noop("Repeated denials at %(gate)s"), gate=device.name or device.device_id),
                 dedupe_key=f"access_denials:{device.pk}",
                 device=device,
                 data={"log": log.pk},
@@ -225,7 +204,7 @@ def _alarms(*, log: AccessLog, device: Device) -> None:
             site=site,
             source="tailgating",
             severity="major",
-            title=_title(gettext_noop("Possible tailgating at %(gate)s"), device),
+            title=site_text(gettext_noop("Possible tailgating at %(gate)s"), gate=device.name or device.device_id),
             dedupe_key=f"tailgating:{device.pk}:{log.pk}",
             device=device,
             data={"open": log.pk, "denied": list(denied.values_list("pk", flat=True)[:5])},

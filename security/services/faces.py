@@ -80,7 +80,7 @@ def face_consent_give(
     *, user: User, channel: str = FaceConsent.Channel.PORTAL, recorded_by: User | None = None, at: datetime | None = None
 ) -> FaceConsent:
     at = at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         existing = FaceConsent.objects.select_for_update().filter(user=user, withdrawn_at__isnull=True).first()
         if existing is not None:
             return existing
@@ -105,7 +105,7 @@ def face_consent_give(
 def face_consent_withdraw(*, user: User, actor: User | str, at: datetime | None = None) -> int:
     """Withdraw consent and delete every encoding of `user` now. Returns how many were deleted."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         FaceConsent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=at)
         deleted, _by_model = FaceEncoding.objects.filter(user=user).delete()
         face_index_bump(at=at)
@@ -126,7 +126,7 @@ def face_enrol(*, user: User, image: bytes, actor: User | str, at: datetime | No
     if analysis.status != engine.OK or analysis.encoding is None:
         audit_log(action="security.face.reject", actor=actor, target=user, data={"reason": analysis.status})
         raise FaceEnrolError(analysis.status, analysis.quality)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         consent = FaceConsent.objects.select_for_update().filter(pk=consent.pk, withdrawn_at__isnull=True).first()
         if consent is None:  # withdrawn while we were encoding
             raise FaceEnrolError("no_consent")
@@ -178,7 +178,7 @@ def face_encodings_purge(*, now: datetime | None = None) -> dict[str, int]:
     the purge first saw them inactive. Idempotent; run daily by beat."""
     now = now or timezone.now()
     keep = timedelta(days=int(face_setting("FACE_RETENTION_DAYS")))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         active = FaceConsent.objects.filter(withdrawn_at__isnull=True)
         marked = active.filter(user__is_active=False, inactive_since__isnull=True).update(inactive_since=now)
         active.filter(user__is_active=True, inactive_since__isnull=False).update(inactive_since=None)

@@ -98,10 +98,11 @@ django.setup()
 from django.db import transaction
 from canteen.models import Merchant
 from portal.models import User
-from canteen.services.charges import wallet_charge
+from canteen.services.charges import wallet_charge_in_transaction
 with transaction.atomic():
-    result = wallet_charge(user=User.objects.get(username="li_ming"), merchant=Merchant.objects.get(pk=int(sys.argv[1])),
-                           amount_fen=700, order_ref="killed-1", method="face")
+    result = wallet_charge_in_transaction(
+        user=User.objects.get(username="li_ming"), merchant=Merchant.objects.get(pk=int(sys.argv[1])),
+        amount_fen=700, order_ref="killed-1", method="face")
     print(result.status, flush=True)
     time.sleep(60)  # killed here: inside the transaction, after the ledger wrote its rows
 """

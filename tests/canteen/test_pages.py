@@ -57,7 +57,7 @@ def test_a_staff_day_and_the_operators_reconciliation(li_ming, wang_manager, liu
     # 4. Takeaway ordered on the page, picked up by its code at the window.
     dish = Dish.objects.create(merchant=takeaway, name="盒饭", price_fen=2000)
     page = staff.get("/canteen/takeaway/")
-    slot = page.context["slots"][0].isoformat()
+    slot = page.context["menus"][0]["slots"][0].isoformat()
     ordered = staff.post("/canteen/takeaway/", {"merchant": takeaway.pk, f"qty_{dish.pk}": "1", "slot": slot})
     assert ordered.status_code == 302
     order = TakeawayOrder.objects.get()

@@ -14,7 +14,7 @@ from building.models import Site
 from canteen.models import Charge, Merchant
 from canteen.selectors import wallet_balances
 from canteen.services.paycode import paycode_issue
-from devices.schemas import SCHEMAS
+from devices.schemas import schemas
 from devices.simulator import SimDevice
 from portal.models import User
 from security.services.faces import face_consent_give, face_enrol
@@ -29,7 +29,7 @@ def pay(pos: SimDevice, type_: str, data: dict[str, Any], timeout: float = 10) -
     cmd = pos.wait_command(re=event_id, timeout=timeout)
     assert cmd["type"] in ("payment", "error"), cmd
     if cmd["type"] == "payment":
-        jsonschema.validate(cmd, SCHEMAS["cmd payment"])
+        jsonschema.validate(cmd, schemas()["cmd payment"])
     return cmd
 
 
@@ -79,9 +79,10 @@ def test_face_pay_with_real_photos(
     assert Charge.objects.get(order_ref="lunch-a").user == li_ming
     # The recognition ran before the bridge's transaction (no row lock held during ~100 ms of CPU).
     from canteen.handlers import prepare_face_pay
-    from devices.registry import lookup_preparer
+    from devices.registry import route_for
 
-    assert lookup_preparer(channel="event", kind="pos", msg_type="face_pay") is prepare_face_pay
+    route = route_for(channel="event", kind="pos", msg_type="face_pay")
+    assert route is not None and route.prepare is prepare_face_pay
 
 
 def test_takeaway_pickup_by_face_at_the_window(site: Site, li_ming: User, liu_cashier: User, takeaway: Merchant) -> None:

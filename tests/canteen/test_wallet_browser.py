@@ -41,7 +41,7 @@ def test_top_up_50_yuan_through_the_simulated_alipay(
     password.submit()
     _wait(browser, lambda d: d.current_url == f"{base}/", "sign-in did not land on the home page")
 
-    tile = browser.find_element(By.CSS_SELECTOR, "li.service[data-service=wallet] a")
+    tile = browser.find_element(By.CSS_SELECTOR, "li.tile[data-service=wallet] a")
     assert "钱包" in tile.text
     tile.click()
     _wait(browser, lambda d: d.current_url == f"{base}/canteen/", "the tile did not open the wallet")

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def connect_as(user) -> WebsocketCommunicator:
     key = await sync_to_async(session_for)(user)
     communicator = WebsocketCommunicator(
-        application, "/ws/events/", headers=[(b"origin", b"http://localhost"), (b"cookie", f"sessionid={key}".encode())]
+        application,
+        "/ws/events/",
+        headers=[(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", f"sessionid={key}".encode())],
     )
     return communicator
 
@@ -53,7 +55,9 @@ async def test_event_is_delivered_after_commit_and_not_on_rollback(li_ming) -> N
 
 
 async def test_anonymous_and_foreign_origin_are_refused(li_ming) -> None:
-    anonymous = WebsocketCommunicator(application, "/ws/events/", headers=[(b"origin", b"http://localhost")])
+    anonymous = WebsocketCommunicator(
+        application, "/ws/events/", headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")]
+    )
     connected, _ = await anonymous.connect()
     assert not connected
     ws = await connect_as(li_ming)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.roles import ROLE_PERMISSIONS, ROLES, roles_sync
+from core.roles import ROLES, role_permissions, roles_sync
 
 CHECKS = [
     "portal.use_portal",
@@ -36,5 +36,5 @@ def test_roles_sync_is_exact_and_idempotent(db) -> None:
     staff.permissions.add(Permission.objects.get(codename="add_device"))  # drift
     assert roles_sync() == first
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
-    assert {f"{p.content_type.app_label}.{p.codename}" for p in staff.permissions.all()} == ROLE_PERMISSIONS["staff"]
+    assert {f"{p.content_type.app_label}.{p.codename}" for p in staff.permissions.all()} == role_permissions()["staff"]
     assert first["admin"] == Permission.objects.count()

@@ -23,7 +23,7 @@ def test_staff_logs_in_and_sees_the_services(client: Client, li_ming) -> None:
     response = login(client, "li_ming", PASSWORD)
     assert response.status_code == 302 and response["Location"] == reverse("home")
     page = client.get(reverse("home")).content.decode()
-    assert "李明" in page and "人脸登记" in page and "报修" in page
+    assert "李明" in page and "人脸登记" in page and "即将推出" not in page  # only what is built
     assert "监控大屏" not in page  # staff do not see the security panel
 
 
@@ -35,21 +35,6 @@ def test_home_requires_login(client: Client, db) -> None:
 def test_wrong_password_says_so_in_chinese(client: Client, li_ming) -> None:
     page = login(client, "li_ming", "wrong").content.decode()
     assert "用户名或密码错误" in page
-
-
-def test_eleventh_failure_for_one_account_is_blocked_even_with_the_right_password(client: Client, li_ming) -> None:
-    for i in range(10):
-        login(client, "li_ming", "wrong", ip=f"10.0.0.{i}")  # different IPs: the account limit
-    response = login(client, "li_ming", PASSWORD, ip="10.0.1.1")
-    assert response.status_code == 429
-    assert "15" in response.content.decode()
-
-
-def test_one_ip_failing_on_many_accounts_is_blocked(client: Client, li_ming, zhang_li) -> None:
-    for i in range(10):
-        login(client, f"nobody{i}", "wrong", ip="10.9.9.9")
-    assert login(client, "zhang_li", PASSWORD, ip="10.9.9.9").status_code == 429
-    assert login(client, "zhang_li", PASSWORD, ip="10.9.9.10").status_code == 302
 
 
 def test_an_english_browser_still_gets_chinese_until_the_user_switches(client: Client, db) -> None:

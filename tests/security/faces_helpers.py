@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from portal.models import User
+
 FACES = Path(__file__).resolve().parent.parent / "data" / "faces"
 
 
@@ -22,3 +24,12 @@ COLLINS = "person_d_eileen_collins.jpg"
 NO_FACE = "no_face_coffee.jpg"
 CAT = "no_face_cat_chelsea.jpg"
 TWO_FACES = "two_faces_obama_biden_640x480.jpg"
+
+
+def enrolled(user: User, image: str = ENROL_A) -> User:
+    """`user` with consent given and one face enrolled from `image`."""
+    from security.services.faces import face_consent_give, face_enrol
+
+    face_consent_give(user=user)
+    face_enrol(user=user, image=photo(image), actor=user)
+    return user

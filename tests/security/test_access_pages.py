@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from building.models import Site
@@ -30,9 +31,15 @@ def test_staff_invites_a_visitor_and_gets_a_qr_code(client: Client, li_ming: Use
     zone = AccessZone.objects.create(site=site, code="main", name="主楼", open_to_all_staff=True)
     client.force_login(li_ming)
     assert client.get("/access/visitors/").status_code == 200
+    start = timezone.localtime() + timedelta(hours=1)
     response = client.post(
         "/access/visitors/",
-        {"visitor_name": "王访客", "zone": zone.pk, "valid_from": "2026-11-23T09:00", "valid_until": "2026-11-23T12:00"},
+        {
+            "visitor_name": "王访客",
+            "zone": zone.pk,
+            "valid_from": f"{start:%Y-%m-%dT%H:%M}",
+            "valid_until": f"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}",
+        },
     )
     assert response.status_code == 200 and b'data-testid="visitor-qr"' in response.content
     visitor_pass = VisitorPass.objects.get(host=li_ming)
@@ -44,7 +51,7 @@ def test_staff_invites_a_visitor_and_gets_a_qr_code(client: Client, li_ming: Use
 def test_access_log_filter_and_xlsx_export(client: Client, chen_guard: User, li_ming: User, site: Site) -> None:
     AccessZone.objects.create(site=site, code="main", name="主楼", open_to_all_staff=True)
     gate = device_factory(site=site, kind="gate").device
-    card = credential_issue(user=li_ming, kind="card", code="CARD-7", actor="operator").code
+    card = credential_issue(user=li_ming, kind="card", code="0A0B0C07", actor="operator").code
     access_decide(device=gate, method="card", code=card, at=AT)
     access_decide(device=gate, method="card", code="unknown-card", at=AT)
     client.force_login(li_ming)
@@ -69,7 +76,7 @@ def test_every_decision_is_published_on_commit(
     assert layer is not None
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(site_group(site.code), channel)
-    card = credential_issue(user=li_ming, kind="card", code="CARD-8", actor="operator").code
+    card = credential_issue(user=li_ming, kind="card", code="0A0B0C08", actor="operator").code
     with django_capture_on_commit_callbacks(execute=True):
         access_decide(device=gate, method="card", code=card, at=AT, event_id="ev-1")
     message = async_to_sync(layer.receive)(channel)
@@ -78,9 +85,7 @@ def test_every_decision_is_published_on_commit(
     assert event["person"] == {"id": li_ming.pk, "name": str(li_ming)} and event["method"] == "card"
 
 
-def test_staff_get_a_personal_qr_code_that_opens_and_replaces_the_old_one(
-    client: Client, li_ming: User, site: Site
-) -> None:
+def test_staff_get_a_personal_qr_code_that_opens_and_replaces_the_old_one(client: Client, li_ming: User, site: Site) -> None:
     AccessZone.objects.create(site=site, code="main", name="主楼", open_to_all_staff=True)
     gate = device_factory(site=site, kind="gate").device
     client.force_login(li_ming)
@@ -99,10 +104,12 @@ def test_operators_issue_cards_from_the_command_line(li_ming: User) -> None:
     from django.core.management import CommandError, call_command
 
     out = io.StringIO()
-    call_command("access_credential_issue", "li_ming", "--card", "04:A1:B2:C3", "--valid-until", "2027-12-31", stdout=out)
+    call_command("access_credential_issue", "li_ming", "--card", "04A1B2C3", "--valid-until", "2027-12-31", stdout=out)
     issued = json.loads(out.getvalue())
-    assert issued["kind"] == "card" and issued["hint"] == "B2:C3"[-4:] and "code" not in issued
-    with pytest.raises(CommandError, match="already issued"):
+    assert issued["kind"] == "card" and issued["hint"] == "B2C3" and "code" not in issued
+    with pytest.raises(CommandError, match="already issued"):  # lower case is the same card
+        call_command("access_credential_issue", "li_ming", "--card", "04a1b2c3", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="hexadecimal"):
         call_command("access_credential_issue", "li_ming", "--card", "04:A1:B2:C3", stdout=io.StringIO())
     out = io.StringIO()
     call_command("access_credential_issue", "li_ming", "--qr", stdout=out)

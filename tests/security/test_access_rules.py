@@ -45,7 +45,10 @@ def office_hours(site: Site, lab: AccessZone, li_ming: User) -> AccessGroup:
     return group
 
 
-def _card(user: User, code: str = "CARD-0001") -> str:
+C2, C9 = "0A0B0C02", "0A0B0C09"
+
+
+def _card(user: User, code: str = "0A0B0C01") -> str:
     return credential_issue(user=user, kind="card", code=code, actor="operator").code
 
 
@@ -66,19 +69,26 @@ def test_people_outside_every_group_and_expired_groups_are_denied(
     assert access_decide(device=lab_gate, method="card", code=_card(zhang_li), at=MONDAY_10).log.reason == "not_allowed"
     office_hours.valid_until = date(2026, 11, 1)
     office_hours.save()
-    assert access_decide(device=lab_gate, method="card", code=_card(li_ming, "C2"), at=MONDAY_10).log.reason == "group_expired"
+    assert access_decide(device=lab_gate, method="card", code=_card(li_ming, C2), at=MONDAY_10).log.reason == "group_expired"
 
 
 def test_revoked_or_unknown_card(lab_gate: Device, office_hours: AccessGroup, li_ming: User) -> None:
-    issued = credential_issue(user=li_ming, kind="card", code="C-REVOKE", actor="operator")
+    issued = credential_issue(user=li_ming, kind="card", code="0A0B0CFF", actor="operator")
     credential_revoke(credential=issued.credential, actor="operator")
-    assert access_decide(device=lab_gate, method="card", code="C-REVOKE", at=MONDAY_10).log.reason == "credential_revoked"
+    assert access_decide(device=lab_gate, method="card", code="0A0B0CFF", at=MONDAY_10).log.reason == "credential_revoked"
     assert access_decide(device=lab_gate, method="card", code="nobody", at=MONDAY_10).log.reason == "unknown_card"
 
 
-def test_visitor_qr_opens_within_its_time_and_not_after(lab_gate: Device, lab: AccessZone, li_ming: User) -> None:
+def test_visitor_qr_opens_within_its_time_and_not_after(
+    lab_gate: Device, lab: AccessZone, li_ming: User, office_hours: AccessGroup
+) -> None:
     issued = visitor_pass_create(
-        host=li_ming, visitor_name="访客 王", zone=lab, valid_from=MONDAY_10, valid_until=MONDAY_10 + timedelta(hours=2)
+        host=li_ming,
+        visitor_name="访客 王",
+        zone=lab,
+        valid_from=MONDAY_10,
+        valid_until=MONDAY_10 + timedelta(hours=2),
+        at=MONDAY_10 - timedelta(hours=1),
     )
     opened = access_decide(device=lab_gate, method="qr", code=issued.qr, at=MONDAY_10 + timedelta(minutes=5))
     person = {"id": f"visitor-{issued.visitor_pass.pk}", "name": "访客 王"}
@@ -121,13 +131,13 @@ def test_open_to_all_staff_zone_and_contractors(site: Site, li_ming: User, zhao_
     AccessZone.objects.create(site=site, code="main", name="主楼", open_to_all_staff=True)
     gate = device_factory(site=site, kind="gate").device  # unbound gate: the site's only zone
     assert access_decide(device=gate, method="card", code=_card(li_ming), at=MONDAY_10).log.decision == "open"
-    assert access_decide(device=gate, method="card", code=_card(zhao_contractor, "C9"), at=MONDAY_10).log.reason == "not_allowed"
+    assert access_decide(device=gate, method="card", code=_card(zhao_contractor, C9), at=MONDAY_10).log.reason == "not_allowed"
 
 
 def test_repeated_denials_and_tailgating_raise_alarms(
     lab_gate: Device, office_hours: AccessGroup, li_ming: User, zhang_li: User, site: Site
 ) -> None:
-    stranger = _card(zhang_li, "Z1")
+    stranger = _card(zhang_li, "0A0B0CA1")
     for i in range(5):
         access_decide(device=lab_gate, method="card", code=stranger, at=MONDAY_10 + timedelta(seconds=i))
     assert Alarm.objects.filter(site=site, source="access_denials").count() == 1
@@ -145,3 +155,27 @@ def test_recent_entries_and_daily_counts(lab_gate: Device, office_hours: AccessG
     assert recent[1]["person"] == {"id": li_ming.pk, "name": str(li_ming)} and recent[1]["gate"] == lab_gate.device_id
     counts = access_daily_counts(site=site, since=date(2026, 11, 23), until=date(2026, 11, 23))
     assert counts == [{"day": "2026-11-23", "gate": lab_gate.device_id, "open": 1, "deny": 1}]
+
+
+def test_gates_look_codes_up_in_their_canonical_form(lab_gate: Device, office_hours: AccessGroup, li_ming: User) -> None:
+    """Issue 9 item 2: one spelling per card / QR code / visitor pass at the gates too."""
+    credential_issue(user=li_ming, kind="card", code="04a1b2c3", actor="operator")
+    assert access_decide(device=lab_gate, method="card", code="04A1B2C3", at=MONDAY_10).log.reason == "ok"
+    assert access_decide(device=lab_gate, method="card", code=" 04a1b2c3\r\n", at=MONDAY_10).log.reason == "ok"
+    for respelled in ("０4A1B2C3", "04A1 B2C3", "004A1B2C3", "04:A1:B2:C3"):
+        assert access_decide(device=lab_gate, method="card", code=respelled, at=MONDAY_10).log.reason == "unknown_card"
+    staff_qr = credential_issue(user=li_ming, kind="qr", actor=li_ming).code
+    assert access_decide(device=lab_gate, method="qr", code=staff_qr.replace("SQ1:", "ＳQ1:"), at=MONDAY_10).log.reason == (
+        "unknown_qr"
+    )
+    issued = visitor_pass_create(
+        host=li_ming,
+        visitor_name="访客",
+        zone=office_hours.zones.get(),
+        valid_from=MONDAY_10,
+        valid_until=MONDAY_10 + timedelta(hours=1),
+        at=MONDAY_10 - timedelta(minutes=1),
+    )
+    assert access_decide(device=lab_gate, method="qr", code=issued.qr, at=MONDAY_10).log.reason == "ok"
+    fullwidth = issued.qr.replace("VP1:", "VP１:")
+    assert access_decide(device=lab_gate, method="qr", code=fullwidth, at=MONDAY_10).log.reason != "ok"

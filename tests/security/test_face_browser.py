@@ -20,7 +20,6 @@ from tests.security.faces_helpers import ENROL_A, FACES, NO_FACE
 pytestmark = pytest.mark.browser
 
 
-
 def _sign_in_and_open_face_page(driver: WebDriver, base_url: str) -> None:
     driver.get(f"{base_url}/accounts/login/")
     _wait(driver, lambda d: d.find_elements(By.ID, "id_username"), "login form did not render")
@@ -30,7 +29,7 @@ def _sign_in_and_open_face_page(driver: WebDriver, base_url: str) -> None:
     password.submit()
     _wait(driver, lambda d: d.current_url == f"{base_url}/", "sign-in did not land on the home page")
 
-    tile = driver.find_element(By.CSS_SELECTOR, "li.service[data-service=face] a")
+    tile = driver.find_element(By.CSS_SELECTOR, "li.tile[data-service=face] a")
     assert "人脸登记" in tile.text
     tile.click()
     _wait(driver, lambda d: d.current_url == f"{base_url}/access/face/", "the tile did not open the face page")
@@ -90,7 +89,12 @@ def test_enrol_a_face_then_withdraw_consent(browser: WebDriver, live_server: Liv
 
     withdraw = browser.find_element(By.CSS_SELECTOR, "[data-testid=face-withdraw-form] button")
     assert withdraw.text == "撤回同意并删除我的人脸数据"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", withdraw)
     withdraw.click()
+    # Nothing is deleted before the person confirms in the dialog (no window.confirm).
+    dialog = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "dialog.dialog[open]"), "no confirmation dialog")[0]
+    assert "人脸数据将立即删除" in dialog.text and FaceEncoding.objects.filter(user=li_ming).exists()
+    dialog.find_element(By.CSS_SELECTOR, "[data-testid=dialog-confirm]").click()
     _wait(
         browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=face-consent-form]"), "consent form did not come back"
     )

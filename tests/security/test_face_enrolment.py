@@ -85,7 +85,7 @@ def test_photos_without_exactly_one_face_are_rejected_with_a_clear_message(
 def test_a_file_that_is_not_an_image_is_rejected(client: Client, li_ming: User) -> None:
     face_consent_give(user=li_ming)
     client.force_login(li_ming)
-    response = client.post("/access/face/photo/", {"photo": SimpleUploadedFile("x.jpg", b"GIF89a nonsense")})
+    response = client.post("/access/face/photo/", {"photo": SimpleUploadedFile("x.jpg", b"%PDF-1.4 nonsense")})
     assert response.status_code == 400 and "无法读取该文件" in response.content.decode()
 
 

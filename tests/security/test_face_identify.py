@@ -15,13 +15,13 @@ from tests.security.faces_helpers import (
     BIDEN,
     CAT,
     COLLINS,
-    ENROL_A,
     FAR_A,
     GATE_A,
     GATE_STRANGER,
     HOPPER,
     OTHER_A,
     TWO_FACES,
+    enrolled,
     photo,
 )
 
@@ -30,9 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def li_ming_enrolled(li_ming: User) -> User:
-    face_consent_give(user=li_ming)
-    face_enrol(user=li_ming, image=photo(ENROL_A), actor=li_ming)
-    return li_ming
+    return enrolled(li_ming)
 
 
 def test_same_person_is_recognised_from_different_photos(li_ming_enrolled: User, site: Site) -> None:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from building.models import Site, Space
 from core.cli import print_json
-from devices.models import DeviceKind
+from core.registry import device_kinds
 from devices.services import DeviceError, device_create
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--site", required=True)
-        parser.add_argument("--kind", required=True, choices=DeviceKind.values)
+        parser.add_argument("--kind", required=True, choices=sorted(device_kinds()), help="a kind an installed app registered")
         parser.add_argument("--id", required=True, dest="device_id")
         parser.add_argument("--space", help="space code on the same site")
         parser.add_argument("--name", default="")
@@ -44,5 +44,8 @@ class Command(BaseCommand):
                 "username": new.device.mqtt_username,
                 "password": new.password,
                 "topic_prefix": new.device.topic_prefix,
+                # A new integrator's first connection is silently refused without this (docs/devices.md).
+                "client_id_rule": f"the MQTT client id must start with the username, e.g. {new.device.mqtt_username!r}",
+                "protocol": "MQTT 3.1.1",
             },
         )

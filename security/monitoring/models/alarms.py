@@ -23,38 +23,56 @@ class Alarm(models.Model):
         MAJOR = "major", _("major")
         CRITICAL = "critical", _("critical")
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="alarms")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="alarms")
     source = models.CharField(_("source"), max_length=40)  # fire, intrusion, device_offline, unknown_face, ...
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.NEW)
     title = models.CharField(_("title"), max_length=200)
     # Open alarms are unique per (site, dedupe_key): a detector that keeps firing updates one.
-    dedupe_key = models.CharField(max_length=200)
-    device = models.ForeignKey("devices.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200)
+    device = models.ForeignKey(
+        "devices.Device", verbose_name=_("device"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Location: the space when known; building and floor are kept too so an alarm raised for a
     # whole floor (or a device placed on one) still says where.
-    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    floor = models.ForeignKey(Floor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    space = models.ForeignKey(Space, verbose_name=_("space"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    floor = models.ForeignKey(Floor, verbose_name=_("floor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     raised_at = models.DateTimeField(_("raised"))
     last_raised_at = models.DateTimeField(_("last raised"))
     # The source said the condition is over (a detector's `restore`, a device back online).
     restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatched by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     dispatched_to = models.CharField(_("dispatched to"), max_length=200, blank=True)
     work_order_ref = models.CharField(_("work order"), max_length=40, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     comment = models.TextField(_("comment"), blank=True)  # the resolution; step comments are on AlarmStep
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
-    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alarm")
@@ -89,12 +107,14 @@ class AlarmStep(models.Model):
         CLEAR = "clear", _("closed by the source")
         REMIND = "remind", _("reminder")
 
-    alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(max_length=15, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    comment = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    alarm = models.ForeignKey(Alarm, verbose_name=_("alarm"), on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=15, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("alarm step")
@@ -108,7 +128,7 @@ class AlarmStep(models.Model):
 class AlarmPolicy(models.Model):
     """Per site and source overrides of the defaults in security.monitoring.policy."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="+")
     source = models.CharField(_("source"), max_length=40)
     escalate_after_s = models.PositiveIntegerField(
         _("escalate when not acknowledged within (s)"), null=True, blank=True, help_text=_("Empty: never escalate.")

@@ -10,13 +10,15 @@ from security.monitoring.models.alarms import Alarm
 class Camera(models.Model):
     """A video source. `device` links the MQTT camera (intrusion events) when it has one."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=100)
-    device = models.OneToOneField("devices.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="camera")
+    device = models.OneToOneField(
+        "devices.Device", verbose_name=_("device"), null=True, blank=True, on_delete=models.SET_NULL, related_name="camera"
+    )
     # rtsp://, http(s):// (MJPEG) or a file path: anything cv2.VideoCapture opens. Not a
     # URLField: RTSP and file sources are legitimate.
     stream_url = models.CharField(_("stream URL"), max_length=500)
-    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    space = models.ForeignKey(Space, verbose_name=_("space"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -31,11 +33,11 @@ class Camera(models.Model):
 class AlarmSnapshot(models.Model):
     """One frame grabbed from a camera near an alarm (or why it could not be)."""
 
-    alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="snapshots")
-    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="snapshots")
-    image = models.FileField(upload_to="monitoring/snapshots/%Y/%m/%d/", blank=True)
-    taken_at = models.DateTimeField()
-    error = models.CharField(max_length=300, blank=True)
+    alarm = models.ForeignKey(Alarm, verbose_name=_("alarm"), on_delete=models.CASCADE, related_name="snapshots")
+    camera = models.ForeignKey(Camera, verbose_name=_("camera"), on_delete=models.CASCADE, related_name="snapshots")
+    image = models.FileField(_("image"), upload_to="monitoring/snapshots/%Y/%m/%d/", blank=True)
+    taken_at = models.DateTimeField(_("taken at"))
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("snapshot")

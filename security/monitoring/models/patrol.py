@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from building.models import Site, Space
 from security.monitoring.models.alarms import Alarm
 
 
 class PatrolRoute(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     grace_s = models.PositiveIntegerField(_("grace period (s)"), default=15 * 60)
@@ -28,12 +29,12 @@ class PatrolRoute(models.Model):
 class PatrolCheckpoint(models.Model):
     """A tag on the route (NFC/RFID for a patrol reader, or a printed QR code)."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    route = models.ForeignKey(PatrolRoute, on_delete=models.CASCADE, related_name="checkpoints")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    route = models.ForeignKey(PatrolRoute, verbose_name=_("route"), on_delete=models.CASCADE, related_name="checkpoints")
     order = models.PositiveSmallIntegerField(_("order"))
     tag = models.CharField(_("tag"), max_length=64)
     name = models.CharField(_("name"), max_length=100)
-    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    space = models.ForeignKey(Space, verbose_name=_("space"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_after_s = models.PositiveIntegerField(_("due after round start (s)"))
     # Plausibility: a guard cannot really walk from the previous checkpoint faster than this.
     min_gap_s = models.PositiveIntegerField(_("minimum time since the previous checkpoint (s)"), default=0)
@@ -55,8 +56,10 @@ class PatrolCheckpoint(models.Model):
 class PatrolSchedule(models.Model):
     """Rounds of a route start every `every_minutes` from `starts` until `ends` (may pass midnight)."""
 
-    route = models.ForeignKey(PatrolRoute, on_delete=models.CASCADE, related_name="schedules")
-    guard = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    route = models.ForeignKey(PatrolRoute, verbose_name=_("route"), on_delete=models.CASCADE, related_name="schedules")
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     starts = models.TimeField(_("first round"))
     ends = models.TimeField(_("no round starts after"))
     every_minutes = models.PositiveIntegerField(_("every (minutes)"), default=120)
@@ -78,14 +81,18 @@ class PatrolRound(models.Model):
         COMPLETED = "completed", _("completed")
         INCOMPLETE = "incomplete", _("incomplete")
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    route = models.ForeignKey(PatrolRoute, on_delete=models.PROTECT, related_name="rounds")
-    schedule = models.ForeignKey(PatrolSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="rounds")
-    guard = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    route = models.ForeignKey(PatrolRoute, verbose_name=_("route"), on_delete=models.PROTECT, related_name="rounds")
+    schedule = models.ForeignKey(
+        PatrolSchedule, verbose_name=_("schedule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="rounds"
+    )
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     planned_start = models.DateTimeField(_("planned start"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PLANNED)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("patrol round")
@@ -102,20 +109,22 @@ class PatrolVisit(models.Model):
     """One checkpoint of one round: when it is due, and what happened."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", pgettext_lazy("patrol checkpoint", "pending")
         OK = "ok", _("on time")
         LATE = "late", _("late")
         MISSED = "missed", _("missed")
 
-    round = models.ForeignKey(PatrolRound, on_delete=models.CASCADE, related_name="visits")
-    checkpoint = models.ForeignKey(PatrolCheckpoint, on_delete=models.PROTECT, related_name="+")
-    due_at = models.DateTimeField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    scanned_at = models.DateTimeField(null=True, blank=True)
-    guard = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    via = models.CharField(max_length=10, blank=True)  # reader | qr
-    flags = models.JSONField(default=list, blank=True)  # out_of_order, too_fast, too_slow, wrong_guard
-    alarm = models.ForeignKey(Alarm, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    round = models.ForeignKey(PatrolRound, verbose_name=_("patrol round"), on_delete=models.CASCADE, related_name="visits")
+    checkpoint = models.ForeignKey(PatrolCheckpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField(_("due at"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.CharField(_("via"), max_length=10, blank=True)  # reader | qr
+    flags = models.JSONField(_("flags"), default=list, blank=True)  # out_of_order, too_fast, too_slow, wrong_guard
+    alarm = models.ForeignKey(Alarm, verbose_name=_("alarm"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("patrol visit")

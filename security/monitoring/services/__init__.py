@@ -5,6 +5,7 @@ from security.monitoring.services.alarms import (
     alarm_acknowledge,
     alarm_clear,
     alarm_dispatch,
+    alarm_dispatch_in_transaction,
     alarm_escalate,
     alarm_escalate_due,
     alarm_event,
@@ -21,7 +22,7 @@ from security.monitoring.services.patrol import (
     patrol_round_create,
     patrol_rounds_generate,
 )
-from security.monitoring.services.snapshots import alarm_snapshot_grab
+from security.monitoring.services.snapshots import alarm_snapshot_grab, alarm_snapshot_purge
 
 __all__ = [
     "AlarmError",
@@ -30,6 +31,7 @@ __all__ = [
     "alarm_acknowledge",
     "alarm_clear",
     "alarm_dispatch",
+    "alarm_dispatch_in_transaction",
     "alarm_escalate",
     "alarm_escalate_due",
     "alarm_event",
@@ -38,6 +40,7 @@ __all__ = [
     "alarm_remind",
     "alarm_resolve",
     "alarm_snapshot_grab",
+    "alarm_snapshot_purge",
     "device_offline_sweep",
     "device_recovery_close",
     "patrol_checkpoint_scan",

@@ -196,7 +196,7 @@ def _clean_comment(comment: str) -> str:
 def alarm_acknowledge(*, alarm_id: int, actor: User, comment: str = "", at: datetime | None = None) -> Alarm:
     at = at or timezone.now()
     comment = _clean_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         alarm = _locked(alarm_id)
         if alarm.state != Alarm.State.NEW:
             raise AlarmError(
@@ -214,28 +214,39 @@ def alarm_acknowledge(*, alarm_id: int, actor: User, comment: str = "", at: date
 def alarm_dispatch(
     *, alarm_id: int, actor: User, dispatched_to: str, comment: str = "", work_order_ref: str = "", at: datetime | None = None
 ) -> Alarm:
+    with transaction.atomic(durable=True):
+        return alarm_dispatch_in_transaction(
+            alarm_id=alarm_id, actor=actor, dispatched_to=dispatched_to, comment=comment, work_order_ref=work_order_ref, at=at
+        )
+
+
+def alarm_dispatch_in_transaction(
+    *, alarm_id: int, actor: User, dispatched_to: str, comment: str = "", work_order_ref: str = "", at: datetime | None = None
+) -> Alarm:
+    """alarm_dispatch as one step of the caller's transaction (a work order opened from the alarm)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("alarm_dispatch_in_transaction runs inside the caller's transaction")
     at = at or timezone.now()
     comment, dispatched_to = _clean_comment(comment), dispatched_to.strip()[:200]
     if not dispatched_to:
         raise AlarmError(_("Say who is sent to deal with the alarm."))
-    with transaction.atomic():
-        alarm = _locked(alarm_id)
-        if alarm.state not in (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED):
-            raise AlarmError(_("This alarm is %(state)s and cannot be dispatched.") % {"state": alarm.get_state_display()})
-        if alarm.acknowledged_at is None:
-            alarm.acknowledged_at, alarm.acknowledged_by = at, actor
-        alarm.state, alarm.dispatched_at, alarm.dispatched_by = Alarm.State.DISPATCHED, at, actor
-        alarm.dispatched_to, alarm.work_order_ref = dispatched_to, work_order_ref.strip()[:40]
-        alarm.save()
-        _step(alarm, AlarmStep.Action.DISPATCH, actor=actor, at=at, comment=comment, to=dispatched_to)
-        _publish(alarm, "alarm.dispatched")
-        return alarm
+    alarm = _locked(alarm_id)
+    if alarm.state not in (Alarm.State.NEW, Alarm.State.ACKNOWLEDGED):
+        raise AlarmError(_("This alarm is %(state)s and cannot be dispatched.") % {"state": alarm.get_state_display()})
+    if alarm.acknowledged_at is None:
+        alarm.acknowledged_at, alarm.acknowledged_by = at, actor
+    alarm.state, alarm.dispatched_at, alarm.dispatched_by = Alarm.State.DISPATCHED, at, actor
+    alarm.dispatched_to, alarm.work_order_ref = dispatched_to, work_order_ref.strip()[:40]
+    alarm.save()
+    _step(alarm, AlarmStep.Action.DISPATCH, actor=actor, at=at, comment=comment, to=dispatched_to)
+    _publish(alarm, "alarm.dispatched")
+    return alarm
 
 
 def alarm_resolve(*, alarm_id: int, actor: User, comment: str = "", at: datetime | None = None) -> Alarm:
     at = at or timezone.now()
     comment = _clean_comment(comment)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         alarm = _locked(alarm_id)
         if alarm.state == Alarm.State.RESOLVED:
             raise AlarmError(_("This alarm is already resolved."))
@@ -282,7 +293,7 @@ def alarm_escalate(*, alarm_id: int, at: datetime) -> Alarm | None:
 
     Claimed with a conditional UPDATE on (state, level): two schedulers never escalate twice.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         alarm = Alarm.objects.select_related("site").filter(pk=alarm_id).first()
         if alarm is None or alarm.state != Alarm.State.NEW:
             return None

@@ -1,8 +1,8 @@
 """Device health: the offline sweep, its reminders, and closing the alarm when a device is back.
 
-Presence itself (heartbeats, the `status` last will) is written by devices.services; this module
-only decides that a device has been silent too long. The sweep claims each device with a
-conditional UPDATE, so any number of sweepers running at once raise exactly one alarm.
+Presence itself is written only by devices.services.device_presence_set; this module only
+decides that a device has been silent too long. That writer's claim is a conditional UPDATE,
+so any number of sweepers running at once raise exactly one alarm.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Min
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from building.models import Site
-from core.realtime import publish_on_commit, site_group
+from core.i18n import site_text
 from devices.models import Device
+from devices.services import device_presence_set
 from security.monitoring.models import Alarm
 from security.monitoring.policy import policy_for, setting
 from security.monitoring.services.alarms import alarm_clear, alarm_open_once, alarm_remind
@@ -37,33 +37,17 @@ def offline_key(device: Device) -> str:
     return f"{SOURCE}:{device.pk}"
 
 
-def _presence_event(device: Device, at: datetime) -> dict[str, object]:
-    # The same shape devices.services publishes for device.status.
-    return {"type": "device.status", "device": str(device), "kind": device.kind, "online": False, "at": at.isoformat()}
-
-
-def _title(device: Device) -> str:
-    from django.conf import settings
-
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Device offline: %(device)s") % {"device": device.name or device.device_id}
-
-
 def _sweep_one(device: Device, *, at: datetime, factor: int, result: SweepResult) -> None:
     assert device.last_seen_at is not None
     cutoff = at - timedelta(seconds=factor * device.heartbeat_interval_s)
     if device.last_seen_at >= cutoff:
         return
     key = offline_key(device)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if device.online:
-            claimed = Device.objects.filter(pk=device.pk, online=True, last_seen_at__lt=cutoff).update(
-                online=False, status_changed_at=at
-            )
-            if not claimed:  # another sweeper took it, or the device spoke meanwhile
-                return
+            if not device_presence_set(device=device, online=False, at=at, only_if_silent_before=cutoff):
+                return  # another sweeper took it, or the device spoke meanwhile
             result.marked_offline.append(device.pk)
-            publish_on_commit(site_group(device.site.code), _presence_event(device, at))
         # One alarm per silence: one raised since the device was last seen covers it, even if a
         # guard already closed it while the device is still down.
         since_seen = Alarm.objects.filter(site=device.site, dedupe_key=key, raised_at__gte=device.last_seen_at)
@@ -73,7 +57,7 @@ def _sweep_one(device: Device, *, at: datetime, factor: int, result: SweepResult
                 site=device.site,
                 source=SOURCE,
                 severity=Alarm.Severity.MAJOR,
-                title=_title(device),
+                title=site_text(gettext_noop("Device offline: %(device)s"), device=device.name or device.device_id),
                 dedupe_key=key,
                 device=device,
                 data={"last_seen_at": device.last_seen_at.isoformat(), "heartbeat_interval_s": device.heartbeat_interval_s},

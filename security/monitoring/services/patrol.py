@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from building.models import Site
 from core.audit import audit_log
+from core.i18n import site_text
 from core.realtime import publish_on_commit, site_group
 from devices.models import Device
 from portal.models import User
@@ -43,12 +42,6 @@ TITLE_IMPLAUSIBLE = gettext_lazy("Implausible patrol scan timing on %(route)s")
 TITLE_MISSED = gettext_lazy("Patrol checkpoint missed: %(name)s (%(route)s)")
 
 
-def _zh(text: Promise, **kwargs: object) -> str:
-    """Alarm titles are stored in the site's language (Chinese), whoever triggered them."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text) % kwargs
-
-
 def _publish_round(patrol_round: PatrolRound, kind: str) -> None:
     publish_on_commit(site_group(patrol_round.site.code), {"type": kind, "round": round_data(patrol_round)})
 
@@ -58,7 +51,7 @@ def patrol_round_create(
 ) -> PatrolRound | None:
     """A round and its visits; None if the route already has a round at that start."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             patrol_round = PatrolRound.objects.create(
                 site=route.site, route=route, schedule=schedule, guard=guard, planned_start=planned_start
             )
@@ -176,7 +169,7 @@ def patrol_checkpoint_scan(
                 site=site,
                 source="patrol_late",
                 severity=Alarm.Severity.WARNING,
-                title=_zh(TITLE_LATE, name=checkpoint.name),
+                title=site_text(TITLE_LATE, name=checkpoint.name),
                 dedupe_key=f"patrol_visit:{visit.pk}",
                 space=checkpoint.space,
                 data={"round": patrol_round.pk, "checkpoint": checkpoint.pk, "guard": str(guard)},
@@ -188,7 +181,7 @@ def patrol_checkpoint_scan(
                 site=site,
                 source="patrol_implausible",
                 severity=Alarm.Severity.WARNING,
-                title=_zh(TITLE_IMPLAUSIBLE, route=patrol_round.route.name),
+                title=site_text(TITLE_IMPLAUSIBLE, route=patrol_round.route.name),
                 dedupe_key=f"patrol_implausible:{patrol_round.pk}",
                 space=checkpoint.space,
                 data={"round": patrol_round.pk, "checkpoint": checkpoint.pk, "guard": str(guard)},
@@ -223,7 +216,7 @@ def patrol_overdue_check(*, at: datetime) -> PatrolCheckResult:
         patrol_round = visit.round
         if at <= visit.due_at + timedelta(seconds=patrol_round.route.grace_s):
             continue
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             pending_only = PatrolVisit.objects.filter(pk=visit.pk, state=PatrolVisit.State.PENDING)
             claimed = pending_only.update(state=PatrolVisit.State.MISSED)
             if not claimed:
@@ -232,7 +225,7 @@ def patrol_overdue_check(*, at: datetime) -> PatrolCheckResult:
                 site=patrol_round.site,
                 source="patrol_missed",
                 severity=Alarm.Severity.MAJOR,
-                title=_zh(TITLE_MISSED, name=visit.checkpoint.name, route=patrol_round.route.name),
+                title=site_text(TITLE_MISSED, name=visit.checkpoint.name, route=patrol_round.route.name),
                 dedupe_key=f"patrol_visit:{visit.pk}",
                 space=visit.checkpoint.space,
                 data={"round": patrol_round.pk, "checkpoint": visit.checkpoint_id, "due_at": visit.due_at.isoformat()},
@@ -244,7 +237,7 @@ def patrol_overdue_check(*, at: datetime) -> PatrolCheckResult:
             result.missed.append(visit.pk)
             touched[patrol_round.pk] = patrol_round
     for patrol_round in touched.values():
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if _finish_if_done(patrol_round, at):
                 result.finished.append(patrol_round.pk)
             _publish_round(patrol_round, "patrol.round")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ def alarm_snapshot_grab(*, alarm_id: int, at: datetime | None = None) -> list[Al
         return []
     at = at or timezone.now()
     stored = []
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         alarm = Alarm.objects.select_for_update(of=("self",)).select_related("site").get(pk=alarm_id)  # one writer per alarm
         done = set(alarm.snapshots.values_list("camera_id", flat=True))
         for camera, jpeg, error in grabbed:
@@ -55,3 +56,42 @@ def alarm_snapshot_grab(*, alarm_id: int, at: datetime | None = None) -> list[Al
         )
         _publish(alarm, "alarm.updated")
     return stored
+
+
+PURGE_BATCH = 500
+
+
+def alarm_snapshot_purge(*, at: datetime | None = None) -> int:
+    """Delete camera snapshots (they show faces) older than ALARM_SNAPSHOT_RETENTION_DAYS
+    (default 30): the rows, then their files once the delete has committed (a rollback keeps
+    both). Idempotent; the hourly beat entry catches up in batches. Returns the rows deleted."""
+    at = at or timezone.now()
+    cutoff = at - timedelta(days=int(getattr(settings, "ALARM_SNAPSHOT_RETENTION_DAYS", 30)))
+    deleted = 0
+    while True:
+        with transaction.atomic(durable=True):
+            batch = list(
+                AlarmSnapshot.objects.select_for_update(skip_locked=True)
+                .filter(taken_at__lt=cutoff)
+                .order_by("pk")
+                .values_list("pk", "image")[:PURGE_BATCH]
+            )
+            if not batch:
+                break
+            AlarmSnapshot.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+            files = [name for _, name in batch if name]
+            transaction.on_commit(lambda files=files: _delete_files(files))  # type: ignore[misc]
+            audit_log(
+                action="monitoring.snapshot.purge",
+                actor="system",
+                data={"count": len(batch), "before": cutoff.isoformat()},
+            )
+        deleted += len(batch)
+    return deleted
+
+
+def _delete_files(names: list[str]) -> None:
+    field = AlarmSnapshot._meta.get_field("image")
+    storage = field.storage
+    for name in names:
+        storage.delete(name)  # a missing file is not an error for FileSystemStorage

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def panel(user, origin: bytes = b"http://localhost") -> WebsocketCommunicator:
-    headers = [(b"origin", origin)]
+    headers = [(b"host", b"localhost"), (b"origin", origin)]
     if user is not None:
         headers.append((b"cookie", f"sessionid={await sync_to_async(session_for)(user)}".encode()))
     return WebsocketCommunicator(application, "/ws/panel/", headers=headers)

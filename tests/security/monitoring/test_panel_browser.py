@@ -98,9 +98,9 @@ def test_a_guard_follows_fire_device_and_patrol_on_the_live_panel(
     until(chromium, lambda d: cards(d, "配电室烟感")[0].get_attribute("data-state") == "acknowledged", "not acknowledged")
     assert not chromium.find_element(By.ID, "critical-banner").is_displayed()
     cards(chromium, "配电室烟感")[0].find_element(By.CSS_SELECTOR, "button[data-action=resolve]").click()
-    prompt = until(chromium, lambda d: d.switch_to.alert, "no comment prompt")
-    prompt.send_keys("厨房油烟误报，已通风复位")
-    prompt.accept()
+    dialog = until(chromium, lambda d: d.find_element(By.CSS_SELECTOR, "dialog.dialog[open]"), "no comment dialog")
+    dialog.find_element(By.TAG_NAME, "textarea").send_keys("厨房油烟误报，已通风复位")
+    dialog.find_element(By.CSS_SELECTOR, "[data-testid=dialog-confirm]").click()
     until(chromium, lambda d: not cards(d, "配电室烟感"), "fire alarm still shown after resolving")
 
     # 3. A device goes offline (the sweep, time passed explicitly) and comes back.
@@ -126,3 +126,10 @@ def test_a_guard_follows_fire_device_and_patrol_on_the_live_panel(
     until(chromium, lambda d: cards(d, "巡更点2"), "no missed-checkpoint alarm")
     states = [v.get_attribute("data-state") for v in chromium.find_elements(By.CSS_SELECTOR, f"{round_box} li.visit")]
     assert states == ["ok", "missed", "pending"]  # checkpoint 3 is still inside its grace period
+
+    # 5. Words, not codes, and the site's clock: 24-hour Shanghai time whatever the browser's zone.
+    devices_text = chromium.find_element(By.ID, "section-devices").text
+    assert "fire_detector" not in devices_text and "火灾探测器" in devices_text
+    assert f"{site.code}/" not in devices_text
+    shown = chromium.execute_script("return window.ui.time('2026-11-26T12:31:46Z')")
+    assert shown == "20:31:46"

@@ -62,3 +62,40 @@ def test_an_alarm_near_cameras_stores_their_snapshots_once(site, video_file, set
     assert good.error == "" and looks_like_the_test_frame(decoded(good.image.read()))
     assert snapshots[broken.pk].error and not snapshots[broken.pk].image
     assert AuditLog.objects.filter(action="monitoring.alarm.snapshot", target_id=str(alarm.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_snapshots_past_the_retention_are_purged_rows_and_files(
+    site, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 9 item 7: snapshots show faces; kept ALARM_SNAPSHOT_RETENTION_DAYS (default 30)."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.conf import settings as live
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from security.monitoring.services import alarm_snapshot_purge
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    now = timezone.now()
+    alarm = alarm_raise(site=site, source="intrusion", severity="major", title="入侵", dedupe_key="p")
+    cams = [camera(site, stream_url="x", space=space_in(site), name=f"cam{i}") for i in range(3)]
+    rows = {}
+    for cam, age in zip(cams, (31, 29, 40), strict=True):
+        snap = AlarmSnapshot(alarm=alarm, camera=cam, taken_at=now - timedelta(days=age))
+        snap.image.save(f"a-{cam.pk}.jpg", ContentFile(b"\xff\xd8\xff jpeg"), save=False)
+        snap.save()
+        rows[age] = snap
+    assert live.ALARM_SNAPSHOT_RETENTION_DAYS == 30
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alarm_snapshot_purge(at=now) == 2
+    assert list(AlarmSnapshot.objects.values_list("pk", flat=True)) == [rows[29].pk]
+    assert not Path(rows[31].image.path).exists() and not Path(rows[40].image.path).exists()
+    assert Path(rows[29].image.path).exists()
+    assert AuditLog.objects.filter(action="monitoring.snapshot.purge").exists()
+    assert alarm_snapshot_purge(at=now) == 0
+    from core.registry import beat_schedule
+
+    assert any(e["task"] == "monitoring.alarm_snapshot_purge" for e in beat_schedule().values())

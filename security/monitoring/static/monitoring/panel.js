@@ -22,12 +22,14 @@
     for (const child of children || []) if (child) node.appendChild(child);
     return node;
   }
+  // Always the site's zone on a 24-hour clock (never the browser's locale or zone): portal/ui.js.
   function time(iso) {
-    if (!iso) return "";
-    const d = new Date(iso);
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return iso ? window.ui.time(iso) : "";
   }
-  const label = (key) => T[key] || key;
+  const label = (key) => T[key] || "";
+  const kindLabel = (kind) => (T.kinds || {})[kind] || T.device;
+  const reasonLabel = (reason) => (T.reasons || {})[reason] || (reason ? T.denied : "");
+  const shortName = (id) => String(id || "").split("/").pop(); // "demo/gate-1" -> "gate-1": the site is the panel's own
   const who = (person) => (person && typeof person === "object" ? person.name : person);
 
   /* --- sound: a short beep from the Web Audio API (browsers allow it after a click) --- */
@@ -65,21 +67,32 @@
     node.textContent = critical.length ? `⚠ ${T.critical}: ${critical.map((a) => a.title).join(" · ")}` : "";
   }
 
-  function action(alarm, name) {
+  // Dispatch and resolve ask in a dialog (portal/ui.js), never window.prompt / window.alert.
+  async function action(alarm, name) {
     const data = new FormData();
     if (name === "dispatch") {
-      const to = window.prompt(T.dispatch_to, "");
+      const to = await window.ui.dialog({ title: `${T.dispatch} · ${alarm.title}`, input: { label: T.dispatch_to, required: true }, confirm: T.dispatch });
       if (!to) return;
       data.append("dispatched_to", to);
     }
     if (name === "resolve") {
-      const comment = window.prompt(alarm.comment_required ? T.resolve_comment : T.optional_comment, "");
+      const comment = await window.ui.dialog({
+        title: `${T.resolve} · ${alarm.title}`, confirm: T.resolve,
+        input: { label: alarm.comment_required ? T.resolve_comment : T.optional_comment, required: !!alarm.comment_required },
+      });
       if (comment === null) return;
-      if (alarm.comment_required && !comment.trim()) { window.alert(T.comment_required); return; }
       data.append("comment", comment);
     }
     const url = root.dataset.actionUrl.replace("/0/acknowledge/", `/${alarm.id}/${name}/`);
     fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf, Accept: "application/json" }, credentials: "same-origin" })
+      .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
+      .then(({ ok, body }) => { if (!ok) window.ui.dialog({ title: T.action_failed, message: body.error || T.action_failed }); else upsert(body.alarm); })
+      .catch(() => window.ui.dialog({ title: T.action_failed, message: T.disconnected }));
+  }
+
+  function workOrder(alarm) {
+    const url = root.dataset.workOrderUrl.replace("/0/", `/${alarm.id}/`);
+    fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf, Accept: "application/json" }, credentials: "same-origin" })
       .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
       .then(({ ok, body }) => { if (!ok) window.alert(body.error || "error"); else upsert(body.alarm); })
       .catch((err) => window.alert(String(err)));
@@ -91,11 +104,16 @@
     const steps = [];
     if (a.acknowledged_by) steps.push(`${T.acknowledged_by} ${a.acknowledged_by} ${time(a.acknowledged_at)}`);
     if (a.dispatched_to) steps.push(`${T.dispatched_to} ${a.dispatched_to}`);
+    if (a.work_order_ref) steps.push(`${T.work_order_ref} ${a.work_order_ref}`);
     if (a.restored_at) steps.push(`${T.restored} ${time(a.restored_at)}`);
     if (a.escalation_level) steps.push(`${T.escalated} ×${a.escalation_level}`);
     const buttons = [];
     if (a.state === "new") buttons.push(el("button", { type: "button", text: T.acknowledge, "data-action": "acknowledge", onclick: () => action(a, "acknowledge") }));
     if (a.state === "new" || a.state === "acknowledged") buttons.push(el("button", { type: "button", text: T.dispatch, "data-action": "dispatch", onclick: () => action(a, "dispatch") }));
+    // One click opens a repair work order linked to the alarm (building.workorders, when installed).
+    if (root.dataset.workOrderUrl && !a.work_order_ref && (a.state === "new" || a.state === "acknowledged")) {
+      buttons.push(el("button", { type: "button", text: T.work_order, "data-action": "work_order", onclick: () => workOrder(a) }));
+    }
     buttons.push(el("button", { type: "button", class: "resolve", text: T.resolve, "data-action": "resolve", onclick: () => action(a, "resolve") }));
     const shots = (a.snapshots || []).map((s) =>
       s.url ? el("img", { src: s.url, alt: s.camera, class: "snapshot", loading: "lazy" }) : el("small", { class: "muted", text: `${T.snapshot_failed}: ${s.camera}` }));
@@ -130,7 +148,7 @@
       const sorted = [...items].sort((x, y) => (x.online - y.online) || x.name.localeCompare(y.name));
       return [el("ul", { class: "devices" }, sorted.map((d) =>
         el("li", { class: d.online ? "online" : "offline", "data-device": d.device, "data-online": String(d.online) }, [
-          el("span", { class: "dot" }), el("span", { text: `${d.name} ` }), el("small", { text: `${d.kind} ${d.location || ""} · ${d.online ? T.online : T.offline}` }),
+          el("span", { class: "dot" }), el("span", { text: `${d.name} ` }), el("small", { text: `${kindLabel(d.kind)} ${d.location || ""} · ${d.online ? T.online : T.offline}` }),
         ])))];
     },
     patrol(rounds) {
@@ -146,7 +164,7 @@
       if (!items.length) return [el("p", { class: "muted", text: T.no_access })];
       return [el("ul", { class: "access" }, items.slice(0, 20).map((e) =>
         el("li", { class: `decision-${e.decision || ""}` }, [el("small", { text: time(e.at || e.created_at || e.decided_at) + " " }),
-          el("span", { text: [who(e.person), e.gate || e.device, e.zone, e.decision, e.reason].filter(Boolean).join(" · ") })])))];
+          el("span", { text: [who(e.person), shortName(e.gate || e.device), e.zone, label(`decision_${e.decision}`), e.decision === "open" ? "" : reasonLabel(e.reason)].filter(Boolean).join(" · ") })])))];
     },
   };
   function fallback(data) {
@@ -177,7 +195,7 @@
       }
     } else if (type === "device.status" && sections.devices) {
       const found = sections.devices.find((d) => d.device === event.device);
-      if (found) { found.online = event.online; } else sections.devices.push({ device: event.device, name: event.device, kind: event.kind, online: event.online, location: "" });
+      if (found) { found.online = event.online; } else sections.devices.push({ device: event.device, name: shortName(event.device), kind: event.kind, online: event.online, location: "" });
       renderSection("devices");
     } else if (type.startsWith("patrol.") && sections.patrol && event.round) {
       const rounds = sections.patrol.filter((r) => r.id !== event.round.id);
@@ -190,8 +208,16 @@
       renderSection("access");
     } else {
       const key = Object.keys(sections).find((k) => type.startsWith(`${k}.`));
-      if (key && window.panelHandlers && window.panelHandlers[key]) { window.panelHandlers[key](sections, event); renderSection(key); }
+      if (!key) return;
+      if (window.panelHandlers && window.panelHandlers[key]) { window.panelHandlers[key](sections, event); renderSection(key); }
+      else resyncSoon(); // a section an app contributed without a script of its own: re-read the state
     }
+  }
+
+  let resyncTimer = null;
+  function resyncSoon() {
+    // Coalesced: a burst of events (cars through a barrier) costs one state read per second.
+    if (resyncTimer === null) resyncTimer = setTimeout(() => { resyncTimer = null; resync(); }, 1000);
   }
 
   /* --- the socket: reconnect with back-off, resync the state over HTTP after each reconnect --- */

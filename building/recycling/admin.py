@@ -1,0 +1,52 @@
+"""Back office: the rate table, bins' compartments and the points shop are edited here; drops and
+redemptions are read-only (points move only through the services and the ledger)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from building.recycling.models import Drop, Good, Rate, RecyclingBin, Redemption
+
+
+@admin.register(Rate)
+class RateAdmin(admin.ModelAdmin):
+    list_display = ("site", "category", "points_per_kg")
+    list_filter = ("site",)
+
+
+@admin.register(RecyclingBin)
+class RecyclingBinAdmin(admin.ModelAdmin):
+    list_display = ("device", "site", "categories", "fill_percent", "fill_at")
+    readonly_fields = ("device", "site", "fill_percent", "fill_at")
+
+
+@admin.register(Good)
+class GoodAdmin(admin.ModelAdmin):
+    list_display = ("name", "site", "points", "stock", "is_active")
+    list_filter = ("site", "is_active")
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Drop)
+class DropAdmin(ReadOnly):
+    list_display = ("dropped_at", "device", "user", "category", "weight_g", "status", "points", "reason")
+    list_filter = ("status", "category", "site")
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(ReadOnly):
+    list_display = ("created_at", "user", "kind", "good", "points", "value_fen")
+    list_filter = ("kind",)

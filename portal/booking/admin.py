@@ -1,0 +1,84 @@
+"""Back office (Django admin): resources, approvers and compartments are set up here; bookings,
+parcels and invitations are shown read-only (only the services write them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from portal.booking.models import Approval, Approver, Booking, Compartment, Invitation, Parcel, Resource, Series, Trip
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "site", "active", "opens_at", "closes_at", "slot_minutes", "price_fen"]
+    list_filter = ["kind", "active", "site"]
+    search_fields = ["name", "code", "plate"]
+    exclude = ["feed_token"]
+
+
+@admin.register(Approver)
+class ApproverAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "department"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Compartment)
+class CompartmentAdmin(admin.ModelAdmin):
+    list_display = ["locker", "code", "size", "door_open"]
+    list_filter = ["locker"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ApprovalInline(admin.TabularInline):
+    model = Approval
+    extra = 0
+    can_delete = False
+    readonly_fields = ["stage", "approver", "approved", "reason", "at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnly):
+    list_display = ["resource", "user", "start", "end", "status", "stage", "fee_fen", "refunded"]
+    list_filter = ["status", "resource__kind", "site"]
+    search_fields = ["title", "user__username", "plate"]
+    date_hierarchy = "start"
+    inlines = [ApprovalInline]
+
+
+@admin.register(Series)
+class SeriesAdmin(ReadOnly):
+    list_display = ["title", "resource", "user", "rrule", "start"]
+
+
+@admin.register(Trip)
+class TripAdmin(ReadOnly):
+    list_display = ["booking", "odometer_start_km", "odometer_end_km", "cost_fen", "recorded_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnly):
+    list_display = ["visitor_name", "host", "start", "end", "plate", "arrived_at"]
+    search_fields = ["visitor_name", "visitor_phone", "plate"]
+
+
+@admin.register(Parcel)
+class ParcelAdmin(ReadOnly):
+    list_display = ["recipient", "compartment", "state", "overdue", "registered_at", "picked_up_at"]
+    list_filter = ["state", "overdue"]

@@ -1,0 +1,34 @@
+"""The one hook into the access decision: a gate opened for a visitor pass -> tell the host.
+
+It listens to AccessLog rows (written only by security.services.access.access_decide) instead of
+editing security: the notice is sent after the gate's transaction commits, in its own
+transaction, and a failure here is logged, never felt by the gate."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from security.models import AccessLog
+
+log = logging.getLogger(__name__)
+
+
+def _arrived(visitor_pass_id: int, at: Any) -> None:
+    from portal.booking.services.visitors import visitor_arrival_record
+
+    try:
+        visitor_arrival_record(visitor_pass_id=visitor_pass_id, at=at)
+    except Exception:  # the gate already opened; the notice must not break the bridge
+        log.exception("visitor arrival notice failed for pass %s", visitor_pass_id)
+
+
+@receiver(post_save, sender=AccessLog, dispatch_uid="booking.visitor_arrival")
+def access_logged(sender: type[AccessLog], instance: AccessLog, created: bool, **kwargs: Any) -> None:
+    if created and instance.visitor_pass_id and instance.decision == AccessLog.Decision.OPEN:
+        pass_id, at = instance.visitor_pass_id, instance.at
+        transaction.on_commit(lambda: _arrived(pass_id, at))

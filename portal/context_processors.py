@@ -1,0 +1,45 @@
+"""What every page's layout needs: the tab bar, the active tab, the strings of ui.js."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    title: str | Promise
+    icon: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+# WeChat / H5 convention: four tabs, 首页 / 服务 / 消息 / 我的.
+TABS = (
+    Tab("home", _("Home"), "home", "home"),
+    Tab("services", _("Services"), "grid", "services"),
+    Tab("messages", _("Messages"), "message", "notifications:list"),
+    Tab("me", _("Me"), "user", "me"),
+)
+def active_tab(path: str) -> str:
+    """The tab a page belongs to: the four tab pages themselves, else every service page -> 服务."""
+    for tab in TABS:
+        if path == tab.url or (tab.key == "messages" and path.startswith(tab.url)):
+            return tab.key
+    return "services"
+
+
+def ui(request: HttpRequest) -> dict[str, object]:
+    return {
+        "nav_tabs": TABS,
+        "nav_active": active_tab(request.path),
+        "ui_strings": {"ok": _("OK"), "cancel": _("Cancel"), "confirm_title": _("Please confirm")},
+    }
