@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from config.settings.env import BASE_DIR, VAR_DIR, database_config, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-secret-key-change-me-in-production-0123456789")  # core.E003
+# Key of the card / QR code hashes (security/services/credentials.py); "" derives one from SECRET_KEY.
+# Set it on its own in production so rotating SECRET_KEY does not invalidate every card.
+CREDENTIAL_HASH_KEY = env.str("CREDENTIAL_HASH_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -12,6 +12,7 @@ Anything else (fullwidth or Arabic-Indic digits, inner spaces, other lengths) is
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,8 +50,29 @@ def credential_code_canonical(*, kind: str, code: str) -> str:
 
 
 def code_hash(canonical: str) -> str:
-    """Hash of a CANONICAL code (credential_code_canonical); never of raw input."""
+    """Keyed hash of a CANONICAL code (credential_code_canonical); never of raw input.
+
+    A card UID has at most 80 bits and often 32: a plain hash of it is reversed by trying every
+    UID, so a copied database would hand out every card. The key (CREDENTIAL_HASH_KEY, else one
+    derived from SECRET_KEY) is not in the database."""
+    derived = hashlib.sha256(b"smartoffice.credentials.v1:" + settings.SECRET_KEY.encode()).hexdigest()
+    key = settings.CREDENTIAL_HASH_KEY or derived
+    return hmac.new(key.encode(), canonical.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def legacy_code_hash(canonical: str) -> str:
+    """The unkeyed SHA-256 of credentials issued before the keyed hash: found once, then rehashed."""
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _credential_by_code(*, canonical: str, kind: str) -> Credential | None:
+    keyed, legacy = code_hash(canonical), legacy_code_hash(canonical)
+    credential = Credential.objects.select_related("user").filter(code_sha256__in=(keyed, legacy), kind=kind).first()
+    if credential is not None and credential.code_sha256 == legacy:
+        # Upgrade on first use; the filter makes a concurrent upgrade of the same row harmless.
+        Credential.objects.filter(pk=credential.pk, code_sha256=legacy).update(code_sha256=keyed)
+        credential.code_sha256 = keyed
+    return credential
 
 
 @dataclass(frozen=True)
@@ -70,7 +92,7 @@ def credential_user_for_code(*, kind: str, code: str, at: datetime | None = None
         canonical = credential_code_canonical(kind=kind, code=code)
     except CodeError:
         return CredentialMatch(None, None, f"invalid_{kind}")
-    credential = Credential.objects.select_related("user").filter(code_sha256=code_hash(canonical), kind=kind).first()
+    credential = _credential_by_code(canonical=canonical, kind=kind)
     if credential is None:
         return CredentialMatch(None, None, f"unknown_{kind}")
     reason = credential_usable(credential, at or timezone.now()) or ("" if credential.user.is_active else "inactive")
@@ -119,7 +141,7 @@ def _credential_create(
         if kind == Credential.Kind.CARD:
             raise ValueError("a card code is its UID in hex: 8, 10, 14, 16 or 20 hexadecimal digits") from exc
         raise ValueError("a staff QR code is SQ1: and 24 base64url characters") from exc
-    if Credential.objects.filter(code_sha256=code_hash(code)).exists():
+    if Credential.objects.filter(code_sha256__in=(code_hash(code), legacy_code_hash(code))).exists():
         raise ValueError("this code is already issued")
     credential = Credential.objects.create(
         user=user,
