@@ -31,12 +31,15 @@ class Category:
 CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
-        Category("rooms", _("Meeting rooms"), (ResourceKind.ROOM.value,), "booking.manage_rooms"),
-        Category("vehicles", _("Vehicles"), (ResourceKind.VEHICLE.value,), "booking.manage_vehicles"),
+        Category("rooms", _("Meeting rooms"), (ResourceKind.ROOM,), "booking.manage_rooms"),
+        Category("vehicles", _("Vehicles"), (ResourceKind.VEHICLE,), "booking.manage_vehicles"),
         Category(
-            "laundry", _("Laundry and car wash"), (ResourceKind.LAUNDRY.value, ResourceKind.CAR_WASH.value), "booking.manage_laundry"
+            "laundry",
+            _("Laundry and car wash"),
+            (ResourceKind.LAUNDRY.value, ResourceKind.CAR_WASH.value),
+            "booking.manage_laundry",
         ),
-        Category("parking", _("Visitor parking"), (ResourceKind.VISITOR_PARKING.value,), "booking.manage_parking"),
+        Category("parking", _("Visitor parking"), (ResourceKind.VISITOR_PARKING,), "booking.manage_parking"),
         Category("lockers", _("Parcel lockers"), (), "booking.register_parcel"),
     )
 }

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.booking import selectors
-from portal.booking.errors import BookingError
 from portal.booking.categories import CATEGORIES, OFFICE, categories_for, category_of_kind, manages_kind
+from portal.booking.errors import BookingError
 from portal.booking.models import Approver
 from portal.booking.services import booking_approve, booking_reject, room_feed_reset, trip_record
 from portal.booking.services.lockers import parcel_register

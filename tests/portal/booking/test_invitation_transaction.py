@@ -30,7 +30,9 @@ def pushes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any], b
     import core.realtime
 
     sent: list[tuple[str, dict[str, Any], bool]] = []
-    monkeypatch.setattr(core.realtime, "_group_send", lambda group, event: sent.append((group, event, connection.in_atomic_block)))
+    monkeypatch.setattr(
+        core.realtime, "_group_send", lambda group, event: sent.append((group, event, connection.in_atomic_block))
+    )
     return sent
 
 
@@ -94,7 +96,13 @@ def test_the_invitation_commits_as_one_and_pushes_after_the_commit(
 def test_securitys_services_keep_their_behaviour(site: Site, li_ming: User) -> None:
     zone = access_zone_ensure(site=site, code="main", name="主楼", open_to_all_staff=True)
     start = timezone.now() + timedelta(hours=1)
-    args = {"host": li_ming, "visitor_name": "钱先生", "zone": zone, "valid_from": start, "valid_until": start + timedelta(hours=2)}
+    args = {
+        "host": li_ming,
+        "visitor_name": "钱先生",
+        "zone": zone,
+        "valid_from": start,
+        "valid_until": start + timedelta(hours=2),
+    }
     issued = visitor_pass_create(**args)  # an entry point: commits on return
     assert VisitorPass.objects.filter(pk=issued.visitor_pass.pk).exists()
     with pytest.raises(RuntimeError):
