@@ -36,7 +36,9 @@ class AccessFilter:
 def access_log_filter(*, site: Site, f: AccessFilter) -> QuerySet[AccessLog]:
     qs = AccessLog.objects.filter(site=site).select_related("gate", "zone", "user")
     if f.person:
-        qs = qs.filter(Q(person_name__icontains=f.person) | Q(user__username=f.person) | Q(user__employee_no=f.person))
+        qs = qs.filter(
+            Q(person_name__icontains=f.person) | Q(user__username=f.person) | Q(user__employee_no=f.person)
+        )
     if f.zone:
         qs = qs.filter(zone__code=f.zone)
     if f.gate:
@@ -59,7 +61,9 @@ def access_daily_counts(*, site: Site, since: date, until: date) -> list[dict[st
         .annotate(opened=Count("id", filter=Q(decision="open")), denied=Count("id", filter=Q(decision="deny")))
         .order_by("day", "gate__device_id")
     )
-    return [{"day": r["day"].isoformat(), "gate": r["gate__device_id"], "open": r["opened"], "deny": r["denied"]} for r in rows]
+    return [
+        {"day": r["day"].isoformat(), "gate": r["gate__device_id"], "open": r["opened"], "deny": r["denied"]} for r in rows
+    ]
 
 
 def face_enrolment_of(*, user: User, reader: User) -> dict[str, Any]:
@@ -86,9 +90,9 @@ def zones_for_host(user: User) -> QuerySet[AccessZone]:
     zones = AccessZone.objects.filter(site_id=user.site_id or 0)
     if _oversees_site(user):
         return zones.order_by("name")
-    groups = AccessGroup.objects.filter(Q(members=user) | Q(roles__in=user.groups.all()) | Q(departments__members=user)).values(
-        "pk"
-    )
+    groups = AccessGroup.objects.filter(
+        Q(members=user) | Q(roles__in=user.groups.all()) | Q(departments__members=user)
+    ).values("pk")
     open_zone = Q(open_to_all_staff=True) if user.groups.filter(name__in=STAFF_ROLES).exists() else Q(pk__in=[])
     return zones.filter(open_zone | Q(groups__in=groups)).distinct().order_by("name")
 

@@ -23,16 +23,8 @@ class MonitoringConfig(DomainConfig):
     )
     permissions = {SECURITY: ALARM_PERMISSIONS | {"monitoring.scan_patrol"}, MANAGER: ALARM_PERMISSIONS}
     tiles = (
-        Tile(
-            "panel",
-            _("Monitoring panel"),
-            _("Live alarms and devices"),
-            "shield",
-            "monitoring:panel",
-            PANEL_PERMISSION,
-            order=5,
-            group="work",
-        ),
+        Tile("panel", _("Monitoring panel"), _("Live alarms and devices"), "shield", "monitoring:panel",
+             PANEL_PERMISSION, order=5, group="work"),
     )
     panel_sections = (
         PanelSection("devices", _("Devices"), "security.monitoring.panels.devices_section", ("device.status",)),

@@ -76,7 +76,9 @@ def zone_of_gate(device: Device) -> AccessZone | None:
 def _identify_face(*, image: bytes, analysis: Analysis | None, zone: AccessZone, live: bool) -> _Who:
     if not live:
         return _Who(reason="liveness")  # checked first: no CPU spent on a photo held up to the camera
-    found = face_person(site=zone.site, image=image, analysis=analysis, threshold=zone.face_threshold, margin=zone.face_margin)
+    found = face_person(
+        site=zone.site, image=image, analysis=analysis, threshold=zone.face_threshold, margin=zone.face_margin
+    )
     return _Who(user=found.user, distance=found.distance, reason="" if found.user is not None else found.reason)
 
 

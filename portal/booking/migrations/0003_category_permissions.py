@@ -4,14 +4,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0002_no_overlap'),
+        ("booking", "0002_no_overlap"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='resource',
-            options={'ordering': ['site', 'kind', 'name'], 'permissions': [('book_resource', 'Can book rooms, vehicles, laundry, car wash and visitor parking'), ('manage_bookings', 'Can open the booking back office'), ('manage_rooms', 'Can manage meeting-room bookings'), ('manage_vehicles', 'Can manage official-vehicle bookings'), ('manage_laundry', 'Can manage laundry and car-wash bookings'), ('manage_parking', 'Can manage visitor-parking bookings')], 'verbose_name': 'bookable resource', 'verbose_name_plural': 'bookable resources'},
+            name="resource",
+            options={
+                "ordering": ["site", "kind", "name"],
+                "permissions": [
+                    ("book_resource", "Can book rooms, vehicles, laundry, car wash and visitor parking"),
+                    ("manage_bookings", "Can open the booking back office"),
+                    ("manage_rooms", "Can manage meeting-room bookings"),
+                    ("manage_vehicles", "Can manage official-vehicle bookings"),
+                    ("manage_laundry", "Can manage laundry and car-wash bookings"),
+                    ("manage_parking", "Can manage visitor-parking bookings"),
+                ],
+                "verbose_name": "bookable resource",
+                "verbose_name_plural": "bookable resources",
+            },
         ),
     ]

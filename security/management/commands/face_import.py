@@ -44,9 +44,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
-        parser.add_argument(
-            "--consent-collected", action="store_true", required=True, help="confirm everyone in the batch gave explicit consent"
-        )
+        parser.add_argument("--consent-collected", action="store_true", required=True,
+                            help="confirm everyone in the batch gave explicit consent")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
