@@ -96,7 +96,7 @@ def test_the_invitation_commits_as_one_and_pushes_after_the_commit(
 def test_securitys_services_keep_their_behaviour(site: Site, li_ming: User) -> None:
     zone = access_zone_ensure(site=site, code="main", name="主楼", open_to_all_staff=True)
     start = timezone.now() + timedelta(hours=1)
-    args = {
+    args: dict[str, Any] = {
         "host": li_ming,
         "visitor_name": "钱先生",
         "zone": zone,
