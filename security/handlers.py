@@ -45,8 +45,14 @@ class AccessReply(BaseModel):
 
 
 def _image(data: GateFace) -> bytes:
+    return face_image(data.image)
+
+
+def face_image(text: str) -> bytes:
+    """A device's base64 JPEG (a face event's `data.image`) as bytes; ProtocolError otherwise.
+    Also read by parcel lockers' face pickup (portal.booking)."""
     try:
-        image = base64.b64decode(data.image, validate=True)
+        image = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ProtocolError("bad_data", "data.image: not valid base64") from exc
     refused = image_format_refused(image, DEVICE_IMAGE_FORMATS)

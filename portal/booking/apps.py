@@ -6,6 +6,8 @@ from core.roles import MANAGER, SECURITY, STAFF
 BOOK = "booking.book_resource"
 MANAGE = "booking.manage_bookings"
 FRONT_DESK = "booking.register_parcel"
+# One per back-office category (portal/booking/categories.py); lockers are the front desk's.
+CATEGORY_PERMS = {"booking.manage_rooms", "booking.manage_vehicles", "booking.manage_laundry", "booking.manage_parking"}
 
 
 class BookingConfig(DomainConfig):
@@ -24,7 +26,7 @@ class BookingConfig(DomainConfig):
     ledger_accounts = (LedgerAccountSpec("booking_revenue", _("booking revenue")),)
     permissions = {
         STAFF: {BOOK},
-        MANAGER: {BOOK, MANAGE, FRONT_DESK},
+        MANAGER: {BOOK, MANAGE, FRONT_DESK, *CATEGORY_PERMS},
         SECURITY: {FRONT_DESK},
     }
     tiles = (

@@ -1,4 +1,4 @@
-"""Demo data: resources of every kind, a vehicle office approver, a locker, a few bookings."""
+"""Demo data: resources of every kind, a vehicle office approver, category managers, a locker, a few bookings."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from portal.booking.models.bookings import Stage
 from portal.booking.rules import TZ
 from portal.booking.services import booking_create_in_transaction
 from portal.booking.services.lockers import compartments_ensure
-from portal.booking.services.resources import approver_ensure, resource_ensure
+from portal.booking.services.resources import approver_ensure, office_categories_set, resource_ensure
 from portal.models import Department
 from portal.services import user_ensure
 
@@ -25,6 +25,13 @@ ROOMS = [
     ("room-301", "301会议室", 12, ["投影", "视频会议"]),
     ("room-502", "502会议室", 20, ["投影"]),
     ("room-101", "101洽谈室", 6, []),
+]
+# Category managers besides the site manager (role `manager`, every category) and the guard (role
+# `security`, the front desk): (username, family, given, employee no, categories).
+OFFICE_PEOPLE = [
+    ("rooms_office", "吴", "会务", "R0001", ["rooms"]),
+    ("laundry_office", "郑", "后勤", "L0001", ["laundry"]),
+    ("front_desk", "孙", "前台", "F0001", ["lockers"]),
 ]
 VEHICLES = [("car-1", "公务车 京A·D1234", 5, "京AD1234"), ("van-1", "商务车 京A·D5678", 7, "京AD5678")]
 
@@ -44,6 +51,20 @@ def demo_ensure(ctx: DemoContext) -> dict[str, Any]:
     )
     ctx.users["vehicle_office"] = office
     approver_ensure(user=office, role=Stage.VEHICLE_OFFICE)
+    office_categories_set(user=office, categories=["vehicles"], actor="seed")
+    for username, family, given, employee_no, categories in OFFICE_PEOPLE:
+        person = user_ensure(
+            username=username,
+            password=ctx.password,
+            site=site,
+            roles=[STAFF],
+            last_name=family,
+            first_name=given,
+            employee_no=employee_no,
+            department=affairs,
+        )
+        office_categories_set(user=person, categories=categories, actor="seed")
+        ctx.users[username] = person
     bureau = Department.objects.filter(site=site, code="bureau").first()
     if "manager" in ctx.users and bureau is not None:
         approver_ensure(user=ctx.users["manager"], role=Stage.DEPARTMENT_HEAD, department=bureau)

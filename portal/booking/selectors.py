@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from building.models import Site
 from devices.models import Device
+from portal.booking.categories import kinds_managed_by, manages_kind
 from portal.booking.models import ACTIVE, Approver, Booking, Invitation, Parcel, Resource, ResourceKind, Series, Status
 from portal.booking.rules import TZ, opening
 from portal.booking.services.bookings import plate_normalise
@@ -37,23 +38,28 @@ def upcoming_for_user(user: User, *, now: datetime) -> list[Booking]:
 
 
 def booking_for_user(user: User, pk: int | str) -> Booking | None:
-    """The person's own booking; a back-office manager sees every booking of the site."""
+    """The person's own booking; a category manager sees every booking of the site in their
+    categories (the site manager: all of them)."""
     if not str(pk).isdigit():
         return None
     rows = Booking.objects.select_related("resource", "user").filter(pk=pk)
-    if user.has_perm(MANAGE):
-        return rows.filter(site_id=user.site_id or 0).first()
+    kinds = kinds_managed_by(user)
+    if kinds:
+        return rows.filter(Q(user=user) | Q(site_id=user.site_id or 0, resource__kind__in=kinds)).first()
     return rows.filter(user=user).first()
 
 
 def booking_for_approver(user: User, booking_id: int | str) -> Booking | None:
-    """Approvers (department heads, the vehicle office) act on others' requests of their site."""
+    """Managers of the booking's category, and approvers (department heads, the vehicle office)
+    for vehicle requests, act on others' bookings of their site; the service checks the step."""
     if not str(booking_id).isdigit():
         return None
     booking = Booking.objects.select_related("resource", "user").filter(pk=booking_id, site_id=user.site_id or 0).first()
     if booking is None:
         return None
-    if booking.user_id == user.pk or user.has_perm(MANAGE) or Approver.objects.filter(user=user).exists():
+    if booking.user_id == user.pk or manages_kind(user, booking.resource.kind):
+        return booking
+    if booking.resource.kind == ResourceKind.VEHICLE and Approver.objects.filter(user=user).exists():
         return booking
     return None
 
@@ -120,9 +126,15 @@ def resource_calendar(resource: Resource, *, start: date, days: int = 7) -> list
     return by_day
 
 
+def _managed(user: User, kinds: list[str]) -> list[str]:
+    """Only the kinds of the caller's categories, whatever the page asked for."""
+    mine = set(kinds_managed_by(user))
+    return [k for k in kinds if k in mine]
+
+
 def office_queue(user: User, *, kinds: list[str]) -> QuerySet[Booking]:
     return (
-        Booking.objects.filter(site_id=user.site_id or 0, resource__kind__in=kinds, status=Status.PENDING)
+        Booking.objects.filter(site_id=user.site_id or 0, resource__kind__in=_managed(user, kinds), status=Status.PENDING)
         .select_related("resource", "user")
         .order_by("start")
     )
@@ -133,7 +145,8 @@ def utilisation(user: User, *, kinds: list[str], week_start: date) -> list[dict[
     since = datetime.combine(week_start, datetime.min.time(), tzinfo=TZ)
     until = since + timedelta(days=7)
     out = []
-    for resource in Resource.objects.filter(site_id=user.site_id or 0, kind__in=kinds, active=True).order_by("kind", "name"):
+    rows = Resource.objects.filter(site_id=user.site_id or 0, kind__in=_managed(user, kinds), active=True)
+    for resource in rows.order_by("kind", "name"):
         open_hours = 0.0
         for i in range(7):
             opens, closes = opening(resource, week_start + timedelta(days=i))
@@ -209,7 +222,9 @@ def office_upcoming(user: User, *, kinds: list[str]) -> QuerySet[Booking]:
     from django.utils import timezone
 
     return (
-        Booking.objects.filter(site_id=user.site_id or 0, resource__kind__in=kinds, status__in=ACTIVE, end__gt=timezone.now())
+        Booking.objects.filter(
+            site_id=user.site_id or 0, resource__kind__in=_managed(user, kinds), status__in=ACTIVE, end__gt=timezone.now()
+        )
         .select_related("resource", "user")
         .order_by("start")
     )

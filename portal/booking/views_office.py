@@ -19,19 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.booking import selectors
+from portal.booking.categories import CATEGORIES, OFFICE, categories_for, category_of_kind, manages_kind
 from portal.booking.errors import BookingError
-from portal.booking.models import Approver, ResourceKind
+from portal.booking.models import Approver
 from portal.booking.services import booking_approve, booking_reject, room_feed_reset, trip_record
 from portal.booking.services.lockers import parcel_register
 from portal.models import User
-
-CATEGORIES = {
-    "rooms": (gettext_lazy("Meeting rooms"), [ResourceKind.ROOM]),
-    "vehicles": (gettext_lazy("Vehicles"), [ResourceKind.VEHICLE]),
-    "laundry": (gettext_lazy("Laundry and car wash"), [ResourceKind.LAUNDRY, ResourceKind.CAR_WASH]),
-    "parking": (gettext_lazy("Visitor parking"), [ResourceKind.VISITOR_PARKING]),
-}
-
 
 ECHARTS = "vendor/echarts/echarts.common.min.js"
 
@@ -47,33 +40,49 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _office_categories(user: User) -> list[str]:
+    """The categories of the caller's pages: those they manage; vehicles for approvers too (their queue)."""
+    keys = [c.key for c in categories_for(user)]
+    if "vehicles" not in keys and Approver.objects.filter(user=user).exists():
+        keys.insert(1 if "rooms" in keys else 0, "vehicles")
+    return keys
+
+
 def _office_user(request: HttpRequest) -> User:
-    """Managers of the back office, and approvers (department heads, the vehicle office)."""
+    """Managers of a category (the site manager: all), and approvers (department heads, the vehicle office)."""
     user = _user(request)
-    if not (user.has_perm(selectors.MANAGE) or Approver.objects.filter(user=user).exists()):
+    if not (user.has_perm(OFFICE) or _office_categories(user)):
         raise PermissionDenied
     return user
 
 
+def _tabs(keys: list[str]) -> list[tuple[str, object]]:
+    return [(k, CATEGORIES[k].label) for k in keys if k != "lockers"]
+
+
 @login_required
 def office_home(request: HttpRequest) -> HttpResponse:
-    _office_user(request)
-    return render(request, "booking/office_home.html", {"categories": [(k, v[0]) for k, v in CATEGORIES.items()]})
+    keys = _office_categories(_office_user(request))
+    return render(request, "booking/office_home.html", {"categories": _tabs(keys), "lockers": "lockers" in keys})
 
 
 @login_required
 def office(request: HttpRequest, category: str) -> HttpResponse:
     user = _office_user(request)
-    if category == "lockers":
-        return redirect("booking:front_desk")
     if category not in CATEGORIES:
         raise Http404
-    title, kinds = CATEGORIES[category]
+    keys = _office_categories(user)
+    if category not in keys:
+        raise PermissionDenied  # another category's page
+    if category == "lockers":
+        return redirect("booking:front_desk")
+    title, kinds = CATEGORIES[category].label, CATEGORIES[category].kinds
+    manages = user.has_perm(CATEGORIES[category].permission)  # else an approver: their own queue only
     today = timezone.localdate()
     week = today - timedelta(days=today.weekday())
     with contextlib.suppress(ValueError):  # a mistyped week shows this week
         week = selectors.week_of(request.GET.get("week")) or week
-    rows = selectors.utilisation(user, kinds=[k.value for k in kinds], week_start=week)
+    rows = selectors.utilisation(user, kinds=list(kinds), week_start=week) if manages else []
     chart = {"names": [r["resource"].name for r in rows], "percent": [r["percent"] for r in rows]}
     echarts = echarts_available()
     return render(
@@ -82,8 +91,8 @@ def office(request: HttpRequest, category: str) -> HttpResponse:
         {
             "category": category,
             "title": title,
-            "queue": selectors.office_queue(user, kinds=[k.value for k in kinds]),
-            "upcoming": selectors.office_upcoming(user, kinds=[k.value for k in kinds])[:30],
+            "queue": selectors.office_queue(user, kinds=list(kinds)) if manages else selectors.approvals_for_user(user),
+            "upcoming": selectors.office_upcoming(user, kinds=list(kinds))[:30] if manages else [],
             "utilisation": rows,
             "chart": chart,
             "echarts": echarts,
@@ -91,7 +100,8 @@ def office(request: HttpRequest, category: str) -> HttpResponse:
             "week": week,
             "prev": week - timedelta(days=7),
             "next": week + timedelta(days=7),
-            "categories": [(k, v[0]) for k, v in CATEGORIES.items()],
+            "categories": _tabs(keys),
+            "lockers": "lockers" in keys,
         },
     )
 
@@ -113,17 +123,16 @@ def decide(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.success(request, _("Rejected; the requester is notified."))
     except BookingError as error:
         messages.error(request, error.message)
-    category = "vehicles" if booking.resource.kind == ResourceKind.VEHICLE else "rooms"
-    return redirect("booking:office", category)
+    return redirect("booking:office", category_of_kind(booking.resource.kind).key)
 
 
 @login_required
-@permission_required("booking.manage_bookings", raise_exception=True)
+@permission_required("booking.manage_rooms", raise_exception=True)
 @require_POST
 def room_feed_reset_view(request: HttpRequest, resource_id: int) -> HttpResponse:
     user = _user(request)
     resource = selectors.resource_for_user(user, resource_id)
-    if resource is None:
+    if resource is None or not manages_kind(user, resource.kind):
         raise Http404
     room_feed_reset(resource=resource, actor=user)
     messages.success(request, _("A new calendar address was made; the old one no longer works."))

@@ -224,9 +224,30 @@ def visitor_pass_create(
     at: datetime | None = None,
 ) -> IssuedPass:
     """A pass for the host's own visitor: only people allowed to invite, only into a zone the
-    host may enter (security.selectors.zones_for_host), for at most visitor_pass_max_span."""
+    host may enter (security.selectors.zones_for_host), for at most visitor_pass_max_span.
+    An entry point (its own durable transaction); inside a caller's transaction (an invitation
+    that also books parking): visitor_pass_create_in_transaction."""
+    with transaction.atomic(durable=True):
+        return visitor_pass_create_in_transaction(
+            host=host, visitor_name=visitor_name, zone=zone, valid_from=valid_from, valid_until=valid_until, at=at
+        )
+
+
+def visitor_pass_create_in_transaction(
+    *,
+    host: User,
+    visitor_name: str,
+    zone: AccessZone,
+    valid_from: datetime,
+    valid_until: datetime,
+    at: datetime | None = None,
+) -> IssuedPass:
+    """visitor_pass_create as a step of the caller's transaction: the pass exists only if the
+    caller commits. Raises VisitorPassError before writing anything."""
     from security.selectors import zones_for_host  # not at the top: selectors -> services.access -> here
 
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("visitor_pass_create_in_transaction runs inside the caller's transaction; call visitor_pass_create")
     at = at or timezone.now()
     if not host.is_active or not host.has_perm("security.invite_visitors"):
         raise VisitorPassError("not_allowed")
@@ -240,26 +261,25 @@ def visitor_pass_create(
         raise VisitorPassError("too_long")
     if not zones_for_host(host).filter(pk=zone.pk).exists():
         raise VisitorPassError("zone_not_allowed")
-    with transaction.atomic(durable=True):
-        visitor_pass = VisitorPass.objects.create(
-            site=zone.site,
-            host=host,
-            visitor_name=visitor_name.strip()[:100],
-            zone=zone,
-            valid_from=valid_from,
-            valid_until=valid_until,
-        )
-        audit_log(
-            action="security.visitor_pass.create",
-            actor=host,
-            target=visitor_pass,
-            data={
-                "zone": zone.code,
-                "visitor": visitor_pass.visitor_name,
-                "valid_from": valid_from.isoformat(),
-                "valid_until": valid_until.isoformat(),
-            },
-        )
+    visitor_pass = VisitorPass.objects.create(
+        site=zone.site,
+        host=host,
+        visitor_name=visitor_name.strip()[:100],
+        zone=zone,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    audit_log(
+        action="security.visitor_pass.create",
+        actor=host,
+        target=visitor_pass,
+        data={
+            "zone": zone.code,
+            "visitor": visitor_pass.visitor_name,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat(),
+        },
+    )
     return IssuedPass(visitor_pass, visitor_qr(visitor_pass))
 
 

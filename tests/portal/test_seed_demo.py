@@ -13,6 +13,7 @@ def test_seed_demo_is_idempotent_and_prints_json(db, capsys) -> None:
     second = json.loads(capsys.readouterr().out)
     assert first == second
     people = {"admin", "manager", "staff", "staff2", "contractor", "contractor2", "guard", "cashier", "vehicle_office"}
+    people |= {"rooms_office", "laundry_office", "front_desk"}  # booking category managers
     assert set(first["users"]) == people
     assert User.objects.filter(username__in=first["users"]).count() == len(people)
     assert User.objects.get(username="staff").check_password("pw-1")

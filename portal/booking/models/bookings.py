@@ -63,7 +63,11 @@ class Resource(models.Model):
         constraints = [models.UniqueConstraint(fields=["site", "code"], name="booking_resource_code_per_site")]
         permissions = [
             ("book_resource", "Can book rooms, vehicles, laundry, car wash and visitor parking"),
-            ("manage_bookings", "Can run the booking back office"),
+            ("manage_bookings", "Can open the booking back office"),
+            ("manage_rooms", "Can manage meeting-room bookings"),
+            ("manage_vehicles", "Can manage official-vehicle bookings"),
+            ("manage_laundry", "Can manage laundry and car-wash bookings"),
+            ("manage_parking", "Can manage visitor-parking bookings"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_log
+from portal.booking.categories import manages_kind
 from portal.booking.errors import BookingError, invalid
 from portal.booking.models import Approval, Approver, Booking, ResourceKind, Status, Trip
 from portal.booking.models.bookings import Stage
@@ -177,7 +178,7 @@ def trip_record(
             raise BookingError("state", _("Trips are recorded for vehicles only."))
         if locked.status != Status.CONFIRMED:
             raise BookingError("state", _("Only an approved trip can be recorded."))
-        if actor.pk not in (locked.user_id, locked.resource.driver_id) and not actor.has_perm("booking.manage_bookings"):
+        if actor.pk not in (locked.user_id, locked.resource.driver_id) and not manages_kind(actor, ResourceKind.VEHICLE):
             raise BookingError("not_allowed", _("Only the requester, the driver or the vehicle office records the trip."))
         vehicle = type(locked.resource).objects.select_for_update().get(pk=locked.resource_id)
         if odometer_start_km < vehicle.odometer_km:

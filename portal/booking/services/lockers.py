@@ -1,5 +1,6 @@
 """Parcel lockers: the front desk registers a parcel into a free compartment, its owner gets a
-pickup code; the code typed on the locker opens the door (MQTT `pickup` -> cmd `open`)."""
+pickup code; the code typed on the locker opens the door (MQTT `pickup` -> cmd `open`), and so
+does the owner's face (MQTT `face` -> cmd `open` per waiting parcel) for people who consented."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,8 @@ from portal.booking.errors import BookingError, invalid
 from portal.booking.models import Compartment, Parcel
 from portal.booking.notify import notify
 from portal.models import User
+from security.faces.api import face_person
+from security.faces.engine import Analysis
 
 REMIND_AFTER = timedelta(hours=24)
 OVERDUE_AFTER = timedelta(hours=72)
@@ -110,6 +114,79 @@ def parcel_pickup(*, locker: Device, code: str, at: datetime | None = None) -> P
         parcel.save(update_fields=["state", "picked_up_at"])
         audit_log(action="booking.parcel.pickup", actor=parcel.recipient, target=parcel)
     return Pickup(parcel)
+
+
+# What the locker's screen is told when a face does not open anything. A face whose person has
+# withdrawn consent (or was deactivated) reads as unknown: the locker learns nothing about them.
+FACE_REASONS = {
+    "unknown": "unknown_face",
+    "inactive": "unknown_face",
+    "no_consent": "unknown_face",
+    "no_face": "no_face",
+    "multiple_faces": "multiple_faces",
+    "bad_image": "bad_image",
+    "too_small": "face_too_small",
+    "busy": "busy_retry",
+}
+
+
+def face_liveness_ok(liveness: float | None) -> bool:
+    """A locker that reports liveness must reach LOCKER_FACE_LIVENESS_MIN (a photo held up to the
+    camera opens nothing); one without a liveness sensor reports null."""
+    return liveness is None or liveness >= float(getattr(settings, "LOCKER_FACE_LIVENESS_MIN", 0.5))
+
+
+@dataclass(frozen=True)
+class FacePickup:
+    parcels: list[Parcel]  # oldest first; empty: refused, see `reason`
+    reason: str = ""
+
+
+def parcels_pickup_by_face(
+    *,
+    locker: Device,
+    image: bytes = b"",
+    analysis: Analysis | None = None,
+    liveness: float | None = None,
+    at: datetime | None = None,
+) -> FacePickup:
+    """The face at the locker: every parcel waiting there for that person is closed and its
+    compartment opened (the first in the answer, the others as their own `open` cmds, on commit).
+    Only a consenting, active person is recognised (security.faces.api.face_person); the pickup
+    code keeps working for everyone. A step of the bridge's transaction (non-durable)."""
+    now = at or timezone.now()
+
+    def refused(reason: str) -> FacePickup:
+        audit_log(action="booking.parcel.pickup_refused", actor=locker.device_id, target=locker, data={"reason": reason})
+        return FacePickup([], reason)
+
+    if not face_liveness_ok(liveness):
+        return refused("liveness")
+    found = face_person(site=locker.site, image=image, analysis=analysis)
+    if found.user is None:
+        return refused(FACE_REASONS.get(found.reason, "unknown_face"))
+    with transaction.atomic():
+        parcels = list(
+            Parcel.objects.select_for_update()
+            .select_related("compartment", "recipient")
+            .filter(compartment__locker=locker, recipient=found.user, state=Parcel.State.WAITING)
+            .order_by("registered_at", "pk")
+        )
+        if not parcels:
+            return refused("no_parcels")
+        for parcel in parcels:
+            parcel.state, parcel.picked_up_at = Parcel.State.PICKED_UP, now
+            parcel.save(update_fields=["state", "picked_up_at"])
+            audit_log(action="booking.parcel.pickup", actor=parcel.recipient, target=parcel, data={"method": "face"})
+        for parcel in parcels[1:]:  # the first one is the answer to the event
+            command_send(
+                site=locker.site.code,
+                device=locker.device_id,
+                type="open",
+                data={"compartment": parcel.compartment.code},
+                re=None,
+            )
+    return FacePickup(parcels)
 
 
 def compartment_door_set(*, locker: Device, compartment: str, state: str) -> Compartment | None:

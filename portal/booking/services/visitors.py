@@ -20,15 +20,11 @@ from portal.booking.models import Booking, Invitation, Resource, ResourceKind
 from portal.booking.notify import notify
 from portal.booking.rules import PAST_GRACE, aware, local
 from portal.booking.services.bookings import booking_create_in_transaction, plate_normalise
+from portal.booking.services.writes import serialized_transaction
 from portal.models import User
 from security.models import AccessZone
 from security.selectors import zones_for_host
-from security.services.credentials import (
-    VisitorPassError,
-    visitor_pass_create,
-    visitor_pass_max_span,
-    visitor_pass_revoke,
-)
+from security.services.credentials import VisitorPassError, visitor_pass_create_in_transaction, visitor_pass_max_span
 
 log = logging.getLogger(__name__)
 PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
@@ -103,36 +99,42 @@ def invitation_create(
     if zone is None:
         raise BookingError("not_allowed", _("You can invite visitors only into areas you may enter yourself."))
     normalised = plate_normalise(plate)
-    # visitor_pass_create is an entry point of its own (a durable transaction), so the pass is
-    # issued first and, should the rest fail (no parking space free), revoked again: the
-    # invitation never exists without its pass, and no usable pass outlives a refused invitation.
-    try:
-        issued = visitor_pass_create(host=host, visitor_name=name, zone=zone, valid_from=start, valid_until=end)
-    except VisitorPassError as exc:  # security's own bounds on passes (who may invite, where, how long)
-        raise _pass_error(exc, host) from exc
-    try:
-        with transaction.atomic(durable=True):
-            parking = _parking_for(host=host, start=start, end=end, plate=normalised, name=name) if normalised else None
-            invitation = Invitation.objects.create(
-                site_id=host.site_id or 0,
-                host=host,
-                visitor_name=name,
-                visitor_phone=visitor_phone.strip()[:20],
-                start=start,
-                end=end,
-                plate=normalised,
-                visitor_pass=issued.visitor_pass,
-                parking=parking,
+    # One transaction: the pass, the parking space and the invitation (with the host's notice)
+    # commit together or not at all; the notice's live push and any device command leave on commit.
+    with serialized_transaction():
+        try:
+            issued = visitor_pass_create_in_transaction(
+                host=host, visitor_name=name, zone=zone, valid_from=start, valid_until=end, at=now
             )
-            audit_log(
-                action="booking.invitation.create",
-                actor=host,
-                target=invitation,
-                data={"pass": issued.visitor_pass.pk, "parking": parking.pk if parking else None},
-            )
-    except BaseException:
-        visitor_pass_revoke(visitor_pass=issued.visitor_pass, actor=host)
-        raise
+        except VisitorPassError as exc:  # security's own bounds on passes (who may invite, where, how long)
+            raise _pass_error(exc, host) from exc
+        parking = _parking_for(host=host, start=start, end=end, plate=normalised, name=name) if normalised else None
+        invitation = Invitation.objects.create(
+            site_id=host.site_id or 0,
+            host=host,
+            visitor_name=name,
+            visitor_phone=visitor_phone.strip()[:20],
+            start=start,
+            end=end,
+            plate=normalised,
+            visitor_pass=issued.visitor_pass,
+            parking=parking,
+        )
+        audit_log(
+            action="booking.invitation.create",
+            actor=host,
+            target=invitation,
+            data={"pass": issued.visitor_pass.pk, "parking": parking.pk if parking else None},
+        )
+        notify(
+            user=host,
+            kind="booking.visitor_invited",
+            title=gettext_lazy("Visitor invited: %(name)s"),
+            body=gettext_lazy("%(start)s – %(end)s. Send the pass to your visitor; you will hear when they arrive."),
+            params={"name": name, "start": f"{local(start):%m-%d %H:%M}", "end": f"{local(end):%m-%d %H:%M}"},
+            url=reverse("booking:invitations"),
+            target=invitation,
+        )
     return InvitationResult(invitation, issued.qr)
 
 

@@ -36,6 +36,14 @@ def _serialized() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def serialized_transaction() -> Iterator[None]:
+    """An entry point's durable transaction on the serialized write path, for a service that
+    books as one step of a bigger write of its own (an invitation: pass + parking + notice)."""
+    with _serialized(), transaction.atomic(durable=True):
+        yield
+
+
 def clashes_of(resource: Resource, ranges: Sequence[Range], *, exclude: int | None = None) -> dict[Range, list[Booking]]:
     """Active bookings of `resource` overlapping each half-open range (only ranges that clash)."""
     if not ranges:
