@@ -3,16 +3,18 @@ the simulated gateway, the notify endpoint, and the barrier over MQTT with the r
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
 from building.parking import payments
-from building.parking.models import ParkingSession
+from building.parking.models import Lot, ParkingSession
 from building.parking.services import vehicle_register
 from building.parking.visitors import VisitorBooking
 from canteen import ledger
@@ -22,7 +24,7 @@ from canteen.selectors import wallet_balances
 from canteen.services.alipay import topup_query_pending
 from devices.simulator import SimDevice
 from portal.models import User
-from tests.canteen.conftest import fund
+from tests.canteen.conftest import fund, postgres_only
 from tests.parking.conftest import invite, read
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -152,3 +154,47 @@ def test_the_pay_page_shows_only_cars_with_a_fee_and_is_rate_limited(
     cache.clear()  # a fresh window for this address
     answers = [anyone.post("/parking/pay/", {"plate": f"京B1000{i}"}).status_code for i in range(5)]
     assert answers == [200, 200, 200, 429, 429]  # trying plates is as slow as walking to the barrier
+
+
+def test_the_visitor_goes_through_the_simulated_cashier_without_an_account(lot: Lot) -> None:
+    session = ParkingSession.objects.create(
+        site=lot.site, lot=lot, plate=PLATE, kind="other", entered_at=timezone.now() - timedelta(minutes=61), flags=["manual"]
+    )
+    visitor = Client()
+    ticket_page = payments.pay_path(session)
+    cashier = visitor.post(ticket_page)
+    assert cashier.status_code == 302 and cashier["Location"].startswith("/canteen/alipay-sim/gateway.do?")
+    page = visitor.get(cashier["Location"])
+    assert page.status_code == 200 and "¥10.00" in page.content.decode()  # 61 minutes: two started hours
+    back = visitor.post("/canteen/alipay-sim/gateway.do", {"query": urlsplit(cashier["Location"]).query})
+    assert back.status_code == 302 and urlsplit(back["Location"]).path == ticket_page
+    assert 'data-testid="leave-by"' in visitor.get(ticket_page).content.decode()
+    session.refresh_from_db()
+    assert (session.paid_fen, Transaction.objects.filter(kind="parking_fee").count()) == (1000, 1)
+
+
+@postgres_only
+def test_two_paid_orders_delivered_concurrently_pay_once_and_refund_the_other(lot: Lot) -> None:
+    session = ParkingSession.objects.create(
+        site=lot.site, lot=lot, plate=PLATE, kind="other", entered_at=timezone.now() - timedelta(minutes=150)
+    )
+    ticket = payments.ticket_for(session)
+    orders = [alipay_order(Client(), ticket) for _ in range(2)]
+    notices = [sim_buyer_pays(out_trade_no=o.out_trade_no) for o in orders]
+    barrier, answers = threading.Barrier(8), []
+
+    def run(notice: dict[str, str]) -> None:
+        barrier.wait()
+        answers.append(Client().post(NOTIFY, notice).content)
+        connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(notices[n % 2],)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert answers == [b"success"] * 8
+    assert sorted(TopUp.objects.values_list("status", flat=True)) == ["paid", "refunded"]
+    session.refresh_from_db()
+    assert (session.paid_fen, session.payments) == (1500, 1)
+    assert Transaction.objects.filter(kind="parking_fee").count() == 1 and ledger.ledger_check()["ok"]
