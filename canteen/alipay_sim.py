@@ -78,7 +78,7 @@ def trade_open(*, params: dict[str, str], biz: dict[str, Any], at: datetime | No
 
 
 def sim_gateway_api(query_string: str) -> str:
-    """The synchronous API (alipay.trade.precreate / alipay.trade.query) as raw signed JSON."""
+    """The synchronous API (alipay.trade.precreate / query / refund) as raw signed JSON."""
     try:
         params, biz = parse_request(query_string)
     except SimGatewayError:
@@ -107,6 +107,37 @@ def sim_gateway_api(query_string: str) -> str:
                 "trade_status": found.status,
                 "total_amount": found.total_amount,
             }
+        return _signed_response(response_type, body)
+    if method == "alipay.trade.refund":  # full refunds of a paid trade, once per out_request_no
+        with transaction.atomic():
+            found = SimAlipayTrade.objects.select_for_update().filter(out_trade_no=biz.get("out_trade_no", "")).first()
+            if found is None or found.status not in ("TRADE_SUCCESS", "TRADE_CLOSED"):
+                body = {
+                    "code": "40004",
+                    "msg": "Business Failed",
+                    "sub_code": "ACQ.TRADE_STATUS_ERROR",
+                    "sub_msg": "交易状态不合法",
+                }
+                return _signed_response(response_type, body)
+            if str(biz.get("refund_amount")) != found.total_amount:
+                body = {
+                    "code": "40004",
+                    "msg": "Business Failed",
+                    "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
+                    "sub_msg": "退款金额不符",
+                }
+                return _signed_response(response_type, body)
+            fund_change = "Y" if found.status == "TRADE_SUCCESS" else "N"  # a repeated request moves nothing
+            found.status = "TRADE_CLOSED"  # Alipay closes a trade refunded in full
+            found.save(update_fields=["status"])
+        body = {
+            "code": "10000",
+            "msg": "Success",
+            "out_trade_no": found.out_trade_no,
+            "trade_no": found.trade_no,
+            "refund_fee": found.total_amount,
+            "fund_change": fund_change,
+        }
         return _signed_response(response_type, body)
     return json.dumps({"error_response": {"code": "40004", "msg": "Business Failed", "sub_code": "isv.unsupported-method"}})
 

@@ -6,7 +6,11 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from building.models import Site
+from building.parking.models import ParkingSpace
+from building.parking.selectors import lots_state
 from canteen.models import Charge, Refund
 from devices.models import Device
 from security.models import AccessLog, Gate
@@ -23,7 +27,9 @@ def _seed(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
 def test_seed_demo_builds_a_lived_in_compound_once(transactional_db, capsys) -> None:
     first = _seed(capsys)
     kinds = set(Device.objects.filter(site__code="demo").values_list("kind", flat=True))
-    assert {"gate", "pos", "fire_detector", "camera", "patrol_reader"} <= kinds
+    assert {"gate", "pos", "fire_detector", "camera", "patrol_reader", "space_sensor"} <= kinds
+    (lot,) = lots_state(site=Site.objects.get(code="demo"))
+    assert lot["unknown"] == 0 and lot["free"] and lot["occupied"]  # every demo space has a sensor and a reading
     assert Gate.objects.count() == 3 and PatrolSchedule.objects.exists()
     assert AccessLog.objects.filter(decision="open").count() > 30 and AccessLog.objects.filter(decision="deny").exists()
     assert Charge.objects.count() > 10 and Refund.objects.exists()
@@ -38,8 +44,10 @@ def test_seed_demo_builds_a_lived_in_compound_once(transactional_db, capsys) -> 
 def test_simulate_drives_the_demo_devices_over_mqtt(transactional_db, bridge, capsys) -> None:
     _seed(capsys)
     before = AccessLog.objects.count()
+    seeded = timezone.now()
     call_command("simulate", "--seconds", "3", "--interval", "0.1", "--seed", "7")
     eventually(lambda: AccessLog.objects.count() > before, timeout=10)
+    eventually(lambda: ParkingSpace.objects.filter(sensed_at__gt=seeded).exists(), timeout=10)  # cars park and leave
     assert Device.objects.filter(site__code="demo", kind="gate", online=True).exists()
 
 

@@ -14,6 +14,7 @@ class ParkingConfig(DomainConfig):
     label = "parking"
     verbose_name = _("Parking")
     handlers_module = "building.parking.handlers"
+    modules = ("building.parking.payments",)  # the Alipay purpose "parking_fee" (canteen calls it back)
     device_kinds = (
         DeviceKindSpec("plate_camera", _("plate camera")),
         DeviceKindSpec("space_sensor", _("parking space sensor")),

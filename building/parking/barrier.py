@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from building.parking import fees
 from building.parking.models import Lot, ParkingSession, Passage, Vehicle
+from building.parking.payments import pay_url
 from building.parking.plates import Candidate, Match, MatchRule, decide, lookups, normalise
 from building.parking.visitors import VisitorBooking, visitor_booking_for
 from canteen.ledger import LedgerError
@@ -184,11 +185,16 @@ def _exit(lot: Lot, who: Resolved, plate: str, at: datetime) -> Decision:
 
 
 def _reply(passage: Passage) -> dict[str, Any]:
+    reason = passage.reason
+    if passage.action == "hold" and passage.fee_fen > 0 and passage.session is not None:
+        # Held for a fee: the reason's first word is the code, then where the driver pays (the
+        # barrier's display shows the link as text or a QR code): /parking/pay/<ticket>/.
+        reason = f"{reason} {pay_url(passage.session)}"
     return {
         "action": passage.action,
         "fee_fen": passage.fee_fen,
         "plate": passage.matched or passage.normalised,
-        "reason": passage.reason,
+        "reason": reason,
     }
 
 

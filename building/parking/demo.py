@@ -1,18 +1,33 @@
-"""Demo data of the car park: the demo tariff, one car park under the annex with its spaces,
-a staff car and an official car."""
+"""Demo data of the car park: the demo tariff, one car park under the annex with its spaces, a
+sensor on each space with a first reading (free / occupied, not unknown), a staff car and an
+official car. `manage.py simulate` keeps the sensors alive (heartbeats) and parks / leaves cars."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from building.models import Floor
 from building.parking.models import ParkingSpace, Vehicle
-from building.parking.services import lot_ensure, space_ensure, tariff_ensure, vehicle_ensure
+from building.parking.services import lot_ensure, space_ensure, space_occupancy_set, tariff_ensure, vehicle_ensure
 from core.registry import DemoContext
+from devices.models import Device
+from devices.services import device_demo_ensure, device_seen
 
 SPACES = 24
 EV_SPACES = ("P01", "P02")
 RESERVED = ("P03", "P04")
+# Battery space sensors (geomagnetic, NB-IoT) report a change at once and otherwise every half hour:
+# a sensor is believed for 3 intervals (90 min) after it was last heard, then its space is unknown.
+SENSOR_HEARTBEAT_S = 1800
+
+
+def _first_reading(sensor: Device, n: int, at: Any) -> None:
+    """The reading a sensor sends when it is installed: about two thirds of the spaces taken."""
+    with transaction.atomic():
+        device_seen(device=sensor, at=at)
+        space_occupancy_set(sensor=sensor, occupied=n % 3 != 0, at=at)
 
 
 def demo_ensure(ctx: DemoContext) -> dict[str, Any]:
@@ -29,7 +44,13 @@ def demo_ensure(ctx: DemoContext) -> dict[str, Any]:
             if code in RESERVED
             else ParkingSpace.Kind.NORMAL
         )
-        space_ensure(lot=lot, code=code, floor=floor, kind=kind)
+        sensor = device_demo_ensure(site=site, kind="space_sensor", device_id=f"ps-p1-{n:02d}", name=f"车位传感器 {code}")
+        if sensor.heartbeat_interval_s != SENSOR_HEARTBEAT_S:
+            Device.objects.filter(pk=sensor.pk).update(heartbeat_interval_s=SENSOR_HEARTBEAT_S)
+            sensor.heartbeat_interval_s = SENSOR_HEARTBEAT_S
+        space = space_ensure(lot=lot, code=code, floor=floor, kind=kind, sensor=sensor)
+        if space.sensed_at is None:  # once: a later seed never overwrites what sensors said since
+            _first_reading(sensor, n, ctx.now)
     staff = ctx.users.get("staff")
     if staff is not None:
         vehicle_ensure(site=site, plate="京A10234", kind=Vehicle.Kind.STAFF, owner=staff, label="白色轿车")

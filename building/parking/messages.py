@@ -25,6 +25,7 @@ def message_for(reason: str) -> str:
         "no_owner": _("A staff vehicle needs an owner."),
         "not_found": _("Not found."),
         "nothing_due": _("Nothing to pay at the moment."),
+        "gateway": _("Alipay could not be reached. Please try again in a moment."),
         # payments (canteen ledger reasons)
         "insufficient_funds": _("Your wallet balance is too low; top up first."),
         "frozen": _("Your wallet is frozen; contact the canteen office."),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from building.models import Site
+from building.parking.messages import barrier_reason
 from building.parking.selectors import held_passages, lots_state
 
 
@@ -29,7 +30,7 @@ def parking_section(site: Site, at: datetime) -> list[str]:
                 "time": when,
                 "plate": passage.matched or passage.normalised or "?",
                 "camera": passage.camera.name or passage.camera.device_id if passage.camera else "",
-                "reason": passage.reason,
+                "reason": barrier_reason(passage.reason),  # a sentence, never a code
             }
         )
     return lines

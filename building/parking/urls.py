@@ -13,4 +13,6 @@ urlpatterns = [
     path("visitors/", views.visitor_invite_view, name="visitor_invite"),
     path("guard/", views.guard, name="guard"),
     path("guard/open/", views.guard_open, name="guard_open"),
+    path("pay/", views.pay, name="pay"),  # a visitor, no account
+    path("pay/<str:ticket>/", views.pay_ticket, name="pay_ticket"),
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from building.parking import selectors
+from building.parking import payments, selectors
 from building.parking.barrier import BarrierError, barrier_open_manual
 from building.parking.messages import barrier_reason, message_for
 from building.parking.models import Vehicle
@@ -22,6 +24,8 @@ from building.parking.plates import PlateError
 from building.parking.services import VehicleError, session_pay, vehicle_register, vehicle_remove
 from building.parking.visitors import VisitorError, visitor_invite
 from canteen.ledger import LedgerError
+from core.client_ip import client_ip
+from core.limits import bounded, rate_exceeded
 from devices.models import Device
 from portal.models import User
 
@@ -169,3 +173,50 @@ def guard_open(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("The barrier was told to open."))
     return redirect("parking:guard")
+
+
+# --- A visitor pays their own fee (no account): the plate form and the ticket page ---
+
+
+def _pay_rate_exceeded(request: HttpRequest) -> bool:
+    """Plate look-ups and orders per address and minute (PARKING_PAY_RATE_PER_MINUTE, 10): trying
+    plates to see who is parked is as slow as walking up to the barrier."""
+    limit = int(getattr(settings, "PARKING_PAY_RATE_PER_MINUTE", 10) or 0)
+    return bool(limit) and bool(rate_exceeded(scope="parking-pay", key=client_ip(request), limit=limit, window_s=60))
+
+
+@bounded(scope="parking-pay-body", max_body=2048)
+def pay(request: HttpRequest) -> HttpResponse:
+    """`/parking/pay/`: enter the plate, get to the ticket (a car with a fee to pay only)."""
+    plate = ""
+    if request.method == "POST":
+        if _pay_rate_exceeded(request):
+            messages.error(request, _("Too many attempts. Please wait a minute and try again."))
+            return render(request, "parking/pay.html", {"plate": plate}, status=429)
+        plate = request.POST.get("plate", "")[:20]
+        found = payments.ticket_for_plate(plate=plate)
+        if found is not None:
+            return redirect("parking:pay_ticket", ticket=found.ticket)
+        messages.error(request, _("No parked car with a fee to pay has this plate. Check the plate, or ask the guard."))
+    return render(request, "parking/pay.html", {"plate": plate})
+
+
+@bounded(scope="parking-pay-body", max_body=2048)
+def pay_ticket(request: HttpRequest, ticket: str) -> HttpResponse:
+    """`/parking/pay/<ticket>/`: what a paper ticket shows, and the Alipay button while a fee is due."""
+    if request.method == "POST":
+        if _pay_rate_exceeded(request):
+            messages.error(request, _("Too many attempts. Please wait a minute and try again."))
+            return redirect("parking:pay_ticket", ticket=ticket)
+        back = request.build_absolute_uri(reverse("parking:pay_ticket", args=[ticket]))
+        try:
+            start = payments.visitor_fee_order_create(ticket=ticket, return_url=back)
+        except payments.PayError as exc:
+            messages.error(request, message_for(exc.reason))
+            return redirect("parking:pay_ticket", ticket=ticket)
+        return redirect(start.pay_url)
+    found = payments.ticket_lookup(ticket=ticket)
+    if found is None:
+        raise Http404
+    context = {"t": found, "now": timezone.localtime()}
+    return render(request, "parking/pay_ticket.html", context)

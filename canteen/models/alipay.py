@@ -1,4 +1,5 @@
-"""Alipay top-up orders, every notice received, and the simulated gateway's own books."""
+"""Alipay orders (wallet top-ups, or a payment for another app's purpose), every notice received,
+and the simulated gateway's own books."""
 
 from __future__ import annotations
 
@@ -8,13 +9,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TopUp(models.Model):
+    """An Alipay order. Without a purpose it tops up `user`'s wallet; with one (registered by another
+    app, canteen.services.alipay.alipay_purpose_register) the paid amount goes where that app posts
+    it, and `user` may be empty (a visitor paying a parking fee has no account)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for payment")
         PAID = "paid", _("paid")
         CLOSED = "closed", _("closed")
+        REFUNDING = "refunding", _("being refunded")
+        REFUNDED = "refunded", _("refunded")
 
     out_trade_no = models.CharField(_("order number"), max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="topups")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT, related_name="topups"
+    )
+    purpose = models.CharField(_("purpose"), max_length=32, blank=True, default="")  # "" = wallet top-up
+    reference = models.CharField(_("reference"), max_length=64, blank=True, default="")  # the purpose's own key
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     trade_no = models.CharField(_("Alipay trade number"), max_length=64, blank=True)

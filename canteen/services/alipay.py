@@ -1,13 +1,20 @@
-"""Alipay top-ups: create the order, take the asynchronous notice, query what stays pending.
+"""Alipay orders: create one, take the asynchronous notice, query what stays pending.
 
 A notice credits the wallet only if the RSA2 signature verifies with Alipay's public key and
 the app id, the seller and the amount are ours; the credit is keyed "alipay:<out_trade_no>"
 under the top-up's row lock, so eight deliveries (or a notice racing the query task) credit once.
+
+An order may instead be bound to a purpose another app registered (`alipay_purpose_register`,
+e.g. parking's "parking_fee"): on payment, under the same row lock, the app's callback posts the
+money through the ledger (from the Alipay clearing account to wherever it belongs) and does its
+own bookkeeping. A callback that no longer wants the money (a fee paid meanwhile by someone else)
+raises PurposeRefused: the order is refunded in full at Alipay. Canteen knows no purpose.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from canteen.alipay_client import alipay_client, app_id, gateway_url, seller_id
-from canteen.models import AlipayNotice, TopUp
+from canteen.models import AlipayNotice, TopUp, Transaction
 from canteen.services.wallet import wallet_topup_credit
 from core.audit import audit_log
 from core.money import yuan_to_fen
@@ -87,6 +94,28 @@ class TopUpStart:
     qr_code: str = ""  # precreate: show this as a QR code
 
 
+class PurposeRefused(Exception):
+    """Raised by a purpose's callback: this payment is not wanted (the order is refunded)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# purpose -> callback(order, at) -> the ledger transaction it posted. Called under the order's row
+# lock inside the crediting transaction; it must post with key "alipay:<out_trade_no>" (once).
+PurposeCallback = Callable[[TopUp, datetime], Transaction]
+_PURPOSES: dict[str, PurposeCallback] = {}
+
+
+def alipay_purpose_register(purpose: str, on_paid: PurposeCallback) -> None:
+    """Another app declares what a paid order of `purpose` does (at import time of its module
+    listed in DomainConfig.modules)."""
+    if not purpose or _PURPOSES.get(purpose, on_paid) is not on_paid:
+        raise ValueError(f"Alipay purpose {purpose!r} is empty or registered twice")
+    _PURPOSES[purpose] = on_paid
+
+
 def _yuan(fen: int) -> str:
     return str((Decimal(fen) / 100).quantize(Decimal("0.01")))
 
@@ -96,13 +125,61 @@ def topup_create(
 ) -> TopUpStart:
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not MIN_TOPUP_FEN <= amount_fen <= MAX_TOPUP_FEN:
         raise TopUpError("bad_amount", f"a top-up is between {MIN_TOPUP_FEN} and {MAX_TOPUP_FEN} fen")
-    at = at or timezone.now()
+    return _order_open(
+        user=user, purpose="", reference="", amount_fen=amount_fen, subject=f"钱包充值 {_yuan(amount_fen)}",
+        channel=channel, return_url=return_url, at=at or timezone.now(),
+    )  # fmt: skip
+
+
+def alipay_order_create(
+    *,
+    purpose: str,
+    reference: str,
+    amount_fen: int,
+    subject: str,
+    channel: str = "page",
+    return_url: str = "",
+    at: datetime | None = None,
+) -> TopUpStart:
+    """An order for a registered purpose (no wallet, no account needed): what is paid is handed to
+    the purpose's callback. `reference` is the purpose's own key (e.g. a parking session)."""
+    if purpose not in _PURPOSES:
+        raise TopUpError("unknown_purpose", purpose)
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not 1 <= amount_fen <= MAX_TOPUP_FEN:
+        raise TopUpError("bad_amount", f"an order is between 1 and {MAX_TOPUP_FEN} fen")
+    return _order_open(
+        user=None, purpose=purpose, reference=reference[:64], amount_fen=amount_fen, subject=subject[:128],
+        channel=channel, return_url=return_url, at=at or timezone.now(),
+    )  # fmt: skip
+
+
+def _order_open(
+    *,
+    user: User | None,
+    purpose: str,
+    reference: str,
+    amount_fen: int,
+    subject: str,
+    channel: str,
+    return_url: str,
+    at: datetime,
+) -> TopUpStart:
     out_trade_no = f"SO{timezone.localtime(at):%Y%m%d%H%M%S}{uuid.uuid4().hex[:10]}"
     with transaction.atomic(durable=True):  # committed before the gateway hears of it
-        topup = TopUp.objects.create(out_trade_no=out_trade_no, user=user, amount_fen=amount_fen, created_at=at)
-        audit_log(action="canteen.topup.create", actor=user, target=topup, data={"amount_fen": amount_fen, "channel": channel})
+        topup = TopUp.objects.create(
+            out_trade_no=out_trade_no, user=user, purpose=purpose, reference=reference, amount_fen=amount_fen, created_at=at
+        )
+        audit_log(
+            action="canteen.topup.create",
+            actor=user or "anonymous",
+            target=topup,
+            data={
+                "amount_fen": amount_fen,
+                "channel": channel,
+                **({"purpose": purpose, "reference": reference} if purpose else {}),
+            },
+        )
     client = alipay_client()
-    subject = f"钱包充值 {_yuan(amount_fen)}"
     if channel == "qr":
         response = client.api_alipay_trade_precreate(subject=subject, out_trade_no=out_trade_no, total_amount=_yuan(amount_fen))
         if response.get("code") != "10000":
@@ -115,25 +192,78 @@ def topup_create(
 
 
 def _credit(*, topup_pk: int, trade_no: str, total_fen: int, via: str, at: datetime) -> str:
-    """Credit a top-up once. Returns "credited", "duplicate" or "amount_mismatch"."""
+    """Credit a top-up once. Returns "credited", "duplicate", "amount_mismatch", or for a purpose
+    order "paid" / "refunding" (its callback refused the money)."""
     with transaction.atomic(durable=True):
         topup = TopUp.objects.select_for_update().get(pk=topup_pk)
-        if topup.status == TopUp.Status.PAID:
+        if topup.status in (TopUp.Status.PAID, TopUp.Status.REFUNDING, TopUp.Status.REFUNDED):
             return "duplicate"
         if total_fen != topup.amount_fen:
             return "amount_mismatch"
-        txn = wallet_topup_credit(
-            user=topup.user,
-            amount_fen=topup.amount_fen,
-            source_key=f"alipay:{topup.out_trade_no}",
-            description="支付宝充值",
-            at=at,
-        )
-        topup.status, topup.trade_no, topup.paid_at, topup.transaction = TopUp.Status.PAID, trade_no, at, txn
-        topup.save(update_fields=["status", "trade_no", "paid_at", "transaction"])
-        audit_log(action="canteen.topup.credit", actor="alipay", target=topup, data={"amount_fen": topup.amount_fen, "via": via})
-        publish_on_commit(user_group(topup.user_id), {"type": "wallet.topped_up", "amount_fen": topup.amount_fen})
+        if topup.purpose:
+            outcome = _purpose_paid(topup, trade_no=trade_no, via=via, at=at)
+        else:
+            outcome = _wallet_credit(topup, trade_no=trade_no, via=via, at=at)
+    if outcome == "refunding":  # committed: now give the money back
+        alipay_order_refund(topup_pk=topup_pk)
+    return outcome
+
+
+def _wallet_credit(topup: TopUp, *, trade_no: str, via: str, at: datetime) -> str:
+    assert topup.user is not None
+    txn = wallet_topup_credit(
+        user=topup.user,
+        amount_fen=topup.amount_fen,
+        source_key=f"alipay:{topup.out_trade_no}",
+        description="支付宝充值",
+        at=at,
+    )
+    topup.status, topup.trade_no, topup.paid_at, topup.transaction = TopUp.Status.PAID, trade_no, at, txn
+    topup.save(update_fields=["status", "trade_no", "paid_at", "transaction"])
+    audit_log(action="canteen.topup.credit", actor="alipay", target=topup, data={"amount_fen": topup.amount_fen, "via": via})
+    publish_on_commit(user_group(topup.user.pk), {"type": "wallet.topped_up", "amount_fen": topup.amount_fen})
     return "credited"
+
+
+def _purpose_paid(topup: TopUp, *, trade_no: str, via: str, at: datetime) -> str:
+    """Hand a paid purpose order to its app (the caller holds the order's row lock)."""
+    on_paid = _PURPOSES.get(topup.purpose)
+    refused = "unknown_purpose"
+    if on_paid is not None:
+        try:
+            with transaction.atomic():  # a refusal undoes whatever the callback wrote
+                txn = on_paid(topup, at)
+        except PurposeRefused as exc:
+            refused = exc.reason
+        else:
+            topup.status, topup.trade_no, topup.paid_at, topup.transaction = TopUp.Status.PAID, trade_no, at, txn
+            topup.save(update_fields=["status", "trade_no", "paid_at", "transaction"])
+            audit_log(action="canteen.order.paid", actor="alipay", target=topup, data={"purpose": topup.purpose, "via": via})
+            return "paid"
+    topup.status, topup.trade_no, topup.paid_at = TopUp.Status.REFUNDING, trade_no, at
+    topup.save(update_fields=["status", "trade_no", "paid_at"])
+    audit_log(action="canteen.order.refuse", actor="alipay", target=topup, data={"purpose": topup.purpose, "reason": refused})
+    return "refunding"
+
+
+def alipay_order_refund(*, topup_pk: int) -> bool:
+    """Give back, in full at Alipay, an order its purpose refused. Idempotent: Alipay refunds one
+    out_request_no once; True once it is refunded (the query task retries the others)."""
+    topup = TopUp.objects.get(pk=topup_pk)
+    if topup.status != TopUp.Status.REFUNDING:
+        return topup.status == TopUp.Status.REFUNDED
+    try:
+        response: dict[str, Any] = alipay_client().api_alipay_trade_refund(
+            _yuan(topup.amount_fen), out_trade_no=topup.out_trade_no, out_request_no=f"{topup.out_trade_no}-R"
+        )
+    except Exception:  # network or verification: the query task tries again
+        return False
+    if response.get("code") != "10000":
+        return False
+    with transaction.atomic():
+        if TopUp.objects.filter(pk=topup.pk, status=TopUp.Status.REFUNDING).update(status=TopUp.Status.REFUNDED):
+            audit_log(action="canteen.order.refund", actor="alipay", target=topup, data={"amount_fen": topup.amount_fen})
+    return True
 
 
 def _verify(params: dict[str, str]) -> str | None:
@@ -203,10 +333,14 @@ def alipay_notice_receive(*, params: dict[str, str], at: datetime | None = None)
 
 def topup_query_pending(*, at: datetime | None = None, min_age: timedelta = timedelta(minutes=1)) -> dict[str, int]:
     """Ask Alipay about top-ups still pending after `min_age` (a lost notice must not lose money);
-    close those Alipay does not know after a day."""
+    close those Alipay does not know after a day; retry the refunds of refused purpose orders."""
     at = at or timezone.now()
     counts = {"credited": 0, "closed": 0, "pending": 0, "errors": 0}
     client = alipay_client()
+    for refusing in TopUp.objects.filter(status=TopUp.Status.REFUNDING).values_list("pk", flat=True)[:200]:
+        # a purpose order refused on payment whose refund did not go through yet
+        done = alipay_order_refund(topup_pk=refusing)
+        counts["refunded" if done else "errors"] = counts.get("refunded" if done else "errors", 0) + 1
     pending = TopUp.objects.filter(
         status=TopUp.Status.PENDING, created_at__lte=at - min_age, created_at__gte=at - timedelta(days=2)
     )
@@ -225,7 +359,7 @@ def topup_query_pending(*, at: datetime | None = None, min_age: timedelta = time
                 via="query",
                 at=at,
             )
-            counts["credited" if outcome == "credited" else "errors"] += 1
+            counts["credited" if outcome in ("credited", "paid", "refunding") else "errors"] += 1
         elif status == "TRADE_CLOSED" or (
             response.get("sub_code") == "ACQ.TRADE_NOT_EXIST" and topup.created_at < at - timedelta(days=1)
         ):

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from building.models import Site
+from building.parking import payments
 from building.parking.models import Lot, ParkingSession, Passage, Vehicle
 from building.parking.services import vehicle_register
 from building.parking.visitors import VisitorBooking
@@ -110,7 +111,9 @@ def test_visitor_whose_host_cannot_pay_is_held_with_the_fee(
     invite(fake_bookings, li_ming, "沪C12345", now - timedelta(hours=3), now + timedelta(hours=1))
     read(camera, "沪C12345", at=now - timedelta(hours=2, minutes=30))
     out = read(camera, "沪C12345", "out", at=now)
-    assert out == {"action": "hold", "fee_fen": 1500, "plate": "沪C12345", "reason": "insufficient_funds"}
+    session = ParkingSession.objects.get(plate="沪C12345")
+    pay_here = f"/parking/pay/{payments.ticket_for(session)}/"  # the reason tells the driver where to pay
+    assert out == {"action": "hold", "fee_fen": 1500, "plate": "沪C12345", "reason": f"insufficient_funds {pay_here}"}
     assert not Transaction.objects.filter(kind="parking_fee").exists()
 
 

@@ -20,13 +20,14 @@ from portal.models import User
 from security.demo import demo_card
 from security.monitoring.models import PatrolCheckpoint
 
-KINDS = ("gate", "pos", "fire_detector", "patrol_reader")
+KINDS = ("gate", "pos", "fire_detector", "patrol_reader", "space_sensor")
 
 
 class Command(BaseCommand):
     help = (
-        "Connect the demo site's gates, tills, smoke detectors and patrol reader to the broker and make them act: "
-        "card swipes, pay-code payments, a smoke alarm and its restore, patrol scans, heartbeats. "
+        "Connect the demo site's gates, tills, smoke detectors, patrol reader and parking space sensors to the broker "
+        "and make them act: card swipes, pay-code payments, a smoke alarm and its restore, patrol scans, cars parking "
+        "and leaving, heartbeats. "
         "Their MQTT passwords are renewed (the real devices, if any, would have to be given the new ones)."
     )
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"no site {opts['site']!r}: run seed_demo (make run does) first")
         endpoint = mqtt_endpoint()
         rng = random.Random(opts["seed"])
+        parking_rng = random.Random(opts["seed"])  # its own stream: the other devices' show stays as it was
         sims: dict[str, list[SimDevice]] = {kind: [] for kind in KINDS}
         for device in Device.objects.filter(site=site, kind__in=KINDS, is_active=True).order_by("device_id"):
             new = device_secret_renew(device=device, actor="simulate")
@@ -90,6 +92,10 @@ class Command(BaseCommand):
                     for detector in sims["fire_detector"]:
                         detector.send("restore", {"kind": "smoke"})
                     smoke_until = 0.0
+                if sims["space_sensor"] and parking_rng.random() < 0.3:  # a car parks or leaves
+                    parking_rng.choice(sims["space_sensor"]).send(
+                        "occupancy", {"occupied": parking_rng.random() < 0.6}, channel="telemetry"
+                    )
                 if tick % 10 == 0:
                     for sim in itertools.chain.from_iterable(sims.values()):
                         sim.send("heartbeat", channel="telemetry")
