@@ -185,17 +185,17 @@ def _exit(lot: Lot, who: Resolved, plate: str, at: datetime) -> Decision:
 
 
 def _reply(passage: Passage) -> dict[str, Any]:
-    reason = passage.reason
-    if passage.action == "hold" and passage.fee_fen > 0 and passage.session is not None:
-        # Held for a fee: the reason's first word is the code, then where the driver pays (the
-        # barrier's display shows the link as text or a QR code): /parking/pay/<ticket>/.
-        reason = f"{reason} {pay_url(passage.session)}"
-    return {
+    reply = {
         "action": passage.action,
         "fee_fen": passage.fee_fen,
         "plate": passage.matched or passage.normalised,
-        "reason": reason,
+        "reason": passage.reason,
     }
+    if passage.action == "hold" and passage.fee_fen > 0 and passage.session is not None:
+        # Held for a fee: where the driver pays, beside the unchanged reason code (the barrier's
+        # display shows the link as text or a QR code): /parking/pay/<ticket>/.
+        reply["pay_url"] = pay_url(passage.session)
+    return reply
 
 
 def _panel_event(passage: Passage, camera: Device, type_: str = "parking.passage") -> None:

@@ -28,6 +28,7 @@ class BarrierReply(BaseModel):
     fee_fen: int
     plate: str
     reason: str
+    pay_url: str | None = Field(None, description="held for a fee: where the driver pays (the display shows it as a QR code)")
 
 
 class Occupancy(DeviceData):

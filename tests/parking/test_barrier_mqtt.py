@@ -112,8 +112,8 @@ def test_visitor_whose_host_cannot_pay_is_held_with_the_fee(
     read(camera, "沪C12345", at=now - timedelta(hours=2, minutes=30))
     out = read(camera, "沪C12345", "out", at=now)
     session = ParkingSession.objects.get(plate="沪C12345")
-    pay_here = f"/parking/pay/{payments.ticket_for(session)}/"  # the reason tells the driver where to pay
-    assert out == {"action": "hold", "fee_fen": 1500, "plate": "沪C12345", "reason": f"insufficient_funds {pay_here}"}
+    pay_here = f"/parking/pay/{payments.ticket_for(session)}/"  # the cmd tells the driver where to pay
+    assert out == {"action": "hold", "fee_fen": 1500, "plate": "沪C12345", "reason": "insufficient_funds", "pay_url": pay_here}
     assert not Transaction.objects.filter(kind="parking_fee").exists()
 
 

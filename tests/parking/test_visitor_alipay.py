@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -56,8 +57,8 @@ def test_visitor_pays_by_alipay_once_and_leaves_within_the_grace(
     now = timezone.now()
     held = read(camera, PLATE, "out", at=now)
     assert (held["action"], held["fee_fen"]) == ("hold", 1500)
-    code, link = held["reason"].split(" ")
-    assert code == "insufficient_funds" and link == payments.pay_path(session)  # where to pay
+    link = held["pay_url"]
+    assert held["reason"] == "insufficient_funds" and link == payments.pay_path(session)  # where to pay
 
     visitor = Client()  # no account
     page = visitor.get("/parking/pay/")
@@ -103,7 +104,7 @@ def test_after_the_grace_the_rest_is_due_again(
     later = paid_at + timedelta(minutes=40)  # 3 h 10 min from arrival: four started hours, one more to pay
     assert payments.ticket_lookup(ticket=ticket, at=later).due_fen == 500  # type: ignore[union-attr]
     held = read(camera, PLATE, "out", at=later)
-    assert (held["action"], held["fee_fen"], held["reason"].split(" ")[0]) == ("hold", 500, "insufficient_funds")
+    assert (held["action"], held["fee_fen"], held["reason"]) == ("hold", 500, "insufficient_funds")
 
 
 def test_a_second_payment_for_a_paid_session_is_refunded(
@@ -152,6 +153,8 @@ def test_the_pay_page_shows_only_cars_with_a_fee_and_is_rate_limited(
     assert anyone.get("/parking/pay/1:forged/").status_code == 404
     settings.PARKING_PAY_RATE_PER_MINUTE = 3  # type: ignore[attr-defined]
     address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"  # its own counter
+    if time.time() % 60 > 50:  # the counter's window is the clock's minute: start the five tries inside one
+        time.sleep(61 - time.time() % 60)
     answers = [anyone.post("/parking/pay/", {"plate": f"京B1000{i}"}, REMOTE_ADDR=address).status_code for i in range(5)]
     assert answers == [200, 200, 200, 429, 429]  # trying plates is as slow as walking to the barrier
 
