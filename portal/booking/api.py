@@ -47,10 +47,6 @@ class CanBook(HasPerm):
     perm = "booking.book_resource"
 
 
-class CanManage(HasPerm):
-    perm = "booking.manage_bookings"
-
-
 def _user(request: Request) -> User:
     assert isinstance(request.user, User)
     return request.user

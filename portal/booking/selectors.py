@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone as dj_timezone
 
 from building.models import Site
 from devices.models import Device
-from portal.booking.categories import kinds_managed_by, manages_kind
+from portal.booking.categories import CATEGORIES, kinds_managed_by, manages_kind
 from portal.booking.models import ACTIVE, Approver, Booking, Invitation, Parcel, Resource, ResourceKind, Series, Status
 from portal.booking.rules import TZ, opening
 from portal.booking.services.bookings import plate_normalise
+from portal.booking.services.lockers import OVERDUE_AFTER
 from portal.models import User
 
 MANAGE = "booking.manage_bookings"
@@ -238,3 +240,73 @@ def approvals_for_user(user: User) -> list[Booking]:
         return []
     pending = Booking.objects.filter(site_id=user.site_id or 0, status=Status.PENDING).select_related("resource", "user")
     return [b for b in pending.order_by("start")[:200] if user.pk in {a.pk for a in approvers_of(b)}]
+
+
+@dataclass(frozen=True)
+class LockerWeek:
+    """One parcel locker's week (the lockers category's utilisation)."""
+
+    locker: Device
+    compartments: int
+    occupied_hours: float  # compartment-hours held by parcels in the week
+    capacity_hours: float  # compartments x the hours of the week
+    percent: int
+    registered: int  # parcels registered in the week
+    picked_up: int  # parcels picked up in the week
+    overdue: int  # parcels whose 72 hours ran out in the week while still waiting
+
+    @property
+    def name(self) -> str:
+        return self.locker.name or self.locker.device_id
+
+
+def locker_utilisation_for_user(user: User, *, week_start: date, now: datetime | None = None) -> list[LockerWeek]:
+    """Per active locker of the caller's site, the local week [Monday 00:00, next Monday 00:00)
+    (Asia/Shanghai, half-open like every range here). A parcel holds its compartment from its
+    registration until its pickup (a waiting one until `now`; a returned one without a pickup
+    time is not counted); only the part inside the week counts. `overdue` follows the reminder
+    task's rule (waiting at registration + 72 h), not its hourly flag, so a week's figure does
+    not depend on when the task ran. Nothing for a caller outside the lockers category."""
+    if not (user.is_active and user.has_perm(CATEGORIES["lockers"].permission)):
+        return []
+    now = now or dj_timezone.now()
+    since = datetime.combine(week_start, datetime.min.time(), tzinfo=TZ)
+    until = datetime.combine(week_start + timedelta(days=7), datetime.min.time(), tzinfo=TZ)
+    week_hours = (until - since).total_seconds() / 3600
+    lockers = list(lockers_for_desk(user).annotate(compartment_count=Count("compartments")))
+    tally: dict[int, dict[str, float]] = {d.pk: {"seconds": 0.0, "registered": 0, "picked_up": 0, "overdue": 0} for d in lockers}
+    # One read for the site: every parcel that may touch the week (registered before its end and
+    # not picked up before its start; waiting ones of earlier weeks still hold their compartment).
+    rows = Parcel.objects.filter(
+        site_id=user.site_id or 0, compartment__locker_id__in=list(tally), registered_at__lt=until
+    ).filter(Q(picked_up_at__gte=since) | Q(picked_up_at__isnull=True))
+    fields = ("compartment__locker_id", "state", "registered_at", "picked_up_at")
+    for locker_id, state, registered, picked in rows.values_list(*fields):
+        counts = tally[locker_id]
+        waiting = state == Parcel.State.WAITING
+        held_until = now if waiting else (picked or registered)
+        overlap = (min(held_until, until) - max(registered, since)).total_seconds()
+        counts["seconds"] += max(overlap, 0.0)
+        counts["registered"] += since <= registered < until
+        counts["picked_up"] += state == Parcel.State.PICKED_UP and picked is not None and since <= picked < until
+        deadline = registered + OVERDUE_AFTER
+        if since <= deadline < until and deadline <= now and (waiting or (picked is not None and picked > deadline)):
+            counts["overdue"] += 1
+    out = []
+    for locker in lockers:
+        counts = tally[locker.pk]
+        compartments = int(getattr(locker, "compartment_count", 0))
+        capacity, occupied = compartments * week_hours, counts["seconds"] / 3600
+        out.append(
+            LockerWeek(
+                locker=locker,
+                compartments=compartments,
+                occupied_hours=round(occupied, 1),
+                capacity_hours=round(capacity, 1),
+                percent=round(100 * occupied / capacity) if capacity else 0,
+                registered=int(counts["registered"]),
+                picked_up=int(counts["picked_up"]),
+                overdue=int(counts["overdue"]),
+            )
+        )
+    return out

@@ -21,6 +21,7 @@ urlpatterns = [
     path("parcels/", views.parcels, name="parcels"),
     path("office/", views_office.office_home, name="office_home"),
     path("office/<str:category>/", views_office.office, name="office"),
+    path("office/lockers/utilisation/", views_office.lockers_utilisation, name="lockers_utilisation"),
     path("office/b/<int:booking_id>/decide/", views_office.decide, name="decide"),
     path("office/b/<int:booking_id>/trip/", views_office.trip, name="trip"),
     path("office/r/<int:resource_id>/feed/reset/", views_office.room_feed_reset_view, name="room_feed_reset"),

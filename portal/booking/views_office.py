@@ -201,3 +201,31 @@ def front_desk(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("booking:front_desk")
     return render(request, "booking/front_desk.html", {"form": form, "parcels": selectors.desk_parcels(user)[:100]})
+
+
+@login_required
+@permission_required(CATEGORIES["lockers"].permission, raise_exception=True)
+def lockers_utilisation(request: HttpRequest) -> HttpResponse:
+    """The lockers category's week: compartment-hours held by parcels per locker, and the parcels
+    registered, picked up and gone overdue (the front desk and the site manager)."""
+    user = _user(request)
+    today = timezone.localdate()
+    week = today - timedelta(days=today.weekday())
+    with contextlib.suppress(ValueError):  # a mistyped week shows this week
+        week = selectors.week_of(request.GET.get("week")) or week
+    rows = selectors.locker_utilisation_for_user(user, week_start=week)
+    keys = _office_categories(user)
+    return render(
+        request,
+        "booking/lockers_utilisation.html",
+        {
+            "rows": rows,
+            "chart": {"names": [r.name for r in rows], "percent": [r.percent for r in rows]},
+            "echarts": echarts_available(),
+            "chart_height": 60 + 36 * len(rows),
+            "week": week,
+            "prev": week - timedelta(days=7),
+            "next": week + timedelta(days=7),
+            "categories": _tabs(keys),
+        },
+    )
