@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from building.models import Site
 from devices.models import Device
@@ -29,7 +30,7 @@ class Compartment(models.Model):
 class Parcel(models.Model):
     class State(models.TextChoices):
         WAITING = "waiting", _("waiting for pickup")
-        PICKED_UP = "picked_up", _("picked up")
+        PICKED_UP = "picked_up", pgettext_lazy("parcel", "picked up")
         RETURNED = "returned", _("returned to the front desk")
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
@@ -49,7 +50,7 @@ class Parcel(models.Model):
     )
     registered_at = models.DateTimeField(verbose_name=_("registered"))
     reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded"))
-    picked_up_at = models.DateTimeField(null=True, blank=True, verbose_name=_("picked up"))
+    picked_up_at = models.DateTimeField(null=True, blank=True, verbose_name=pgettext_lazy("parcel", "picked up"))
 
     class Meta:
         verbose_name = _("parcel")
