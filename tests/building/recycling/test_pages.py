@@ -147,7 +147,7 @@ def test_held_and_rejected_readings_stay_out_of_the_figures(
 
 
 def test_the_shop_stock_column_reads_stock_in_chinese_not_parking_exit(li_ming: User, site: Site) -> None:
-    """"Left" is both the shop's stock and parking's exit time: each has its own context."""
+    """The msgid "Left" is both the shop's stock and parking's exit time: each has its own context."""
     Good.objects.create(site=site, name="环保购物袋", points=30, stock=3)
     html = client_for(li_ming).get("/recycling/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     goods = html.split('data-testid="goods"', 1)[1].split("</thead>", 1)[0]
