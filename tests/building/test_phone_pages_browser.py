@@ -36,7 +36,8 @@ def test_recycling_and_work_order_pages_fit_a_phone(browser: WebDriver, live_ser
         login_cookie(browser, live_server.url, User.objects.get(username=username))
         for path, marker in pages:
             browser.get(f"{live_server.url}{path}")
-            wait(browser, lambda d, m=marker: d.find_elements(By.CSS_SELECTOR, m), f"{path}: {marker} not shown")
+            shown = By.CSS_SELECTOR, marker
+            wait(browser, lambda d: d.find_elements(*shown), f"{path}: {marker} not shown")  # noqa: B023 (waited here)
             assert horizontal_overflow(browser) == 0, f"{path} scrolls sideways at 390 px"
             for table in browser.find_elements(By.CSS_SELECTOR, "table"):
                 assert "responsive" in str(table.get_attribute("class")), f"{path}: a table that does not become cards"
