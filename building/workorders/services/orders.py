@@ -90,7 +90,7 @@ def _save_photos(order: WorkOrder, prepared: Sequence[Photo], kind: str, actor: 
     for photo in prepared:
         row = WorkOrderPhoto(order=order, kind=kind, width=photo.width, height=photo.height, uploaded_by=actor, uploaded_at=at)
         row.image.save(f"{order.number}-{kind}.jpg", photo.content, save=False)
-        photo_written(row.image.storage, row.image.name)  # deleted again if the transaction rolls back
+        photo_written(row.image.storage, str(row.image.name))  # deleted again if the transaction rolls back
         row.save()
 
 
