@@ -62,11 +62,12 @@ def _history(gates: list, cards: list[str], *, now: datetime) -> None:
     for back in range(HISTORY_DAYS, 0, -1):
         day = today - timedelta(days=back)
         for n, card in enumerate(cards):
-            arrive = datetime.combine(day, time(8, 10 + 4 * n), tzinfo=zone)
+            # minutes added, not put in time(): any number of demo cards stays a valid time
+            arrive = datetime.combine(day, time(8, 10), tzinfo=zone) + timedelta(minutes=4 * n)
             access_decide(device=gates[n % 2], method="card", code=card, direction="in", at=arrive)
-            lunch = datetime.combine(day, time(11, 50 + n), tzinfo=zone)
+            lunch = datetime.combine(day, time(11, 50), tzinfo=zone) + timedelta(minutes=n)
             access_decide(device=gates[2], method="card", code=card, direction="in", at=lunch)
-            leave = datetime.combine(day, time(17, 35 + 3 * n), tzinfo=zone)
+            leave = datetime.combine(day, time(17, 35), tzinfo=zone) + timedelta(minutes=3 * n)
             access_decide(device=gates[n % 2], method="card", code=card, direction="out", at=leave)
         stranger = datetime.combine(day, time(9, 17), tzinfo=zone)
         access_decide(device=lobby, method="card", code=f"0BADCAD{back}", direction="in", at=stranger)  # nobody's card
