@@ -40,6 +40,15 @@ class CanteenConfig(DomainConfig):
             "meals", _("Meals and takeaway"), _("Pre-order meals and takeaway"), "meal", "canteen:takeaway",
             "canteen.use_wallet", order=30,
         ),
+        # The cashier's work: till, sales, refunds, reconciliation (the manager sees the reports too).
+        Tile("till", _("Till"), _("Charge a pay code or a face"), "till", "canteen:till", "canteen.operate_pos",
+             order=10, group="work"),
+        Tile("sales", _("Sales"), _("Today's sales and pickups"), "chart", "canteen:sales", "canteen.view_reports",
+             order=11, group="work"),
+        Tile("refunds", _("Refunds"), _("Refunds of the day"), "refund", "canteen:sales", "canteen.refund_charge",
+             order=12, group="work", fragment="refunds"),
+        Tile("reconciliation", _("Reconciliation"), _("Sales, ledger and Alipay"), "scale", "canteen:reconciliation",
+             "canteen.view_reports", order=13, group="work"),
     )
     beat_schedule = BEAT_SCHEDULE
     urls = (("canteen/", "canteen.urls"), ("api/canteen/", "canteen.api_urls"), ("pay/alipay/notify/", "canteen.notify_urls"))

@@ -4,6 +4,9 @@ Reconciliation for one local day checks three sources against each other:
   * sales records (Charge / Refund rows) per merchant and payment method,
   * the ledger (entries on each merchant account, top-up entries on Alipay clearing),
   * Alipay's side (verified TRADE_SUCCESS notices, and the gateway's own trades in simulated mode).
+
+Every figure is one site's: the merchants of the site, and the wallet top-ups of its people. Pages
+call the `*_for_user` selectors, which take the caller's site (none without a site).
 """
 
 from __future__ import annotations
@@ -25,10 +28,26 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def sales_by_merchant_period(day: date) -> list[dict[str, Any]]:
+def _site_of(user: Any) -> int:
+    return getattr(user, "site_id", None) or 0  # no site: no figures
+
+
+def sales_for_user(user: Any, day: date) -> list[dict[str, Any]]:
+    return sales_by_merchant_period(day, site_id=_site_of(user))
+
+
+def refunds_for_user(user: Any, day: date) -> list[Refund]:
+    return refunds_on(day, site_id=_site_of(user))
+
+
+def reconciliation_for_user(user: Any, day: date) -> Reconciliation:
+    return reconciliation(day, site_id=_site_of(user))
+
+
+def sales_by_merchant_period(day: date, *, site_id: int) -> list[dict[str, Any]]:
     start, end = day_bounds(day)
     rows = (
-        Charge.objects.filter(created_at__gte=start, created_at__lt=end)
+        Charge.objects.filter(merchant__site_id=site_id, created_at__gte=start, created_at__lt=end)
         .values("merchant__name", "period__name")
         .annotate(
             count=Count("id"), amount_fen=Sum("amount_fen"), refunded_fen=Sum("refunded_fen"), subsidy_fen=Sum("subsidy_fen")
@@ -38,10 +57,10 @@ def sales_by_merchant_period(day: date) -> list[dict[str, Any]]:
     return [{**r, "net_fen": (r["amount_fen"] or 0) - (r["refunded_fen"] or 0)} for r in rows]
 
 
-def refunds_on(day: date) -> list[Refund]:
+def refunds_on(day: date, *, site_id: int) -> list[Refund]:
     start, end = day_bounds(day)
     return list(
-        Refund.objects.filter(created_at__gte=start, created_at__lt=end).select_related(
+        Refund.objects.filter(charge__merchant__site_id=site_id, created_at__gte=start, created_at__lt=end).select_related(
             "charge__merchant", "actor", "charge__user"
         )
     )
@@ -59,10 +78,10 @@ class Reconciliation:
         return all(m["balanced"] for m in self.merchants) and bool(self.topups.get("balanced", True))
 
 
-def reconciliation(day: date) -> Reconciliation:
+def reconciliation(day: date, *, site_id: int) -> Reconciliation:
     start, end = day_bounds(day)
     report = Reconciliation(day=day)
-    for merchant in Merchant.objects.order_by("site__code", "code"):
+    for merchant in Merchant.objects.filter(site_id=site_id).order_by("code"):
         sold = Charge.objects.filter(merchant=merchant, created_at__gte=start, created_at__lt=end).aggregate(
             n=Count("id"), s=Sum("amount_fen")
         )
@@ -96,17 +115,22 @@ def reconciliation(day: date) -> Reconciliation:
         )
     report.methods = [
         dict(row)
-        for row in Charge.objects.filter(created_at__gte=start, created_at__lt=end)
+        for row in Charge.objects.filter(merchant__site_id=site_id, created_at__gte=start, created_at__lt=end)
         .values("merchant__name", "method")
         .annotate(count=Count("id"), amount_fen=Sum("amount_fen"), subsidy_fen=Sum("subsidy_fen"), cash_fen=Sum("cash_fen"))
         .order_by("merchant__name", "method")
     ]
-    paid = TopUp.objects.filter(status=TopUp.Status.PAID, paid_at__gte=start, paid_at__lt=end)
+    # Top-ups: the wallets of the site's people; on the ledger, the clearing legs of the transactions
+    # that credit one of those wallets (one clearing account serves every site).
+    paid = TopUp.objects.filter(user__site_id=site_id, status=TopUp.Status.PAID, paid_at__gte=start, paid_at__lt=end)
     ours = {t.out_trade_no: t.amount_fen for t in paid}
+    site_wallet_transactions = Entry.objects.filter(
+        account__user__site_id=site_id, transaction__created_at__gte=start, transaction__created_at__lt=end
+    ).values("transaction_id")
     ledger_topups = -(
-        Entry.objects.filter(
-            account__kind=AccountKind.ALIPAY_CLEARING, transaction__created_at__gte=start, transaction__created_at__lt=end
-        ).aggregate(s=Sum("amount_fen"))["s"]
+        Entry.objects.filter(account__kind=AccountKind.ALIPAY_CLEARING, transaction_id__in=site_wallet_transactions).aggregate(
+            s=Sum("amount_fen")
+        )["s"]
         or 0
     )
     noticed = dict(
@@ -129,7 +153,9 @@ def reconciliation(day: date) -> Reconciliation:
         "alipay_fen": sum(alipay_side.get(k, 0) for k in ours),
         "missing_at_alipay": missing,
         "amount_mismatch": mismatched,
-        "pending": TopUp.objects.filter(status=TopUp.Status.PENDING, created_at__gte=start, created_at__lt=end).count(),
+        "pending": TopUp.objects.filter(
+            user__site_id=site_id, status=TopUp.Status.PENDING, created_at__gte=start, created_at__lt=end
+        ).count(),
         "balanced": not missing and not mismatched and sum(ours.values()) == ledger_topups,
     }
     return report

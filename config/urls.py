@@ -7,14 +7,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.limits import bounded
 from core.registry import url_includes
 from core.views import healthz, livez, readyz
+from portal.admin_login import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("readyz", readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The admin's own login: the same per-address rate as the portal's (axes locks both per pair).
-    path("admin/login/", bounded(scope="login", max_body=16 * 1024, rate_setting="LOGIN_RATE_PER_MINUTE")(admin.site.login)),
+    # The admin's own login: the same per-address rate and progressive delay as the portal's (axes
+    # locks both per pair).
+    path("admin/login/", bounded(scope="login", max_body=16 * 1024, rate_setting="LOGIN_RATE_PER_MINUTE")(admin_login)),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

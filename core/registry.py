@@ -51,7 +51,12 @@ class LedgerAccountSpec:
 
 @dataclass(frozen=True)
 class Tile:
-    """A service on the portal's home page, shown to users with `permission`."""
+    """A service on the portal's home page, shown to users with `permission`.
+
+    group="work" puts it under the home page's "My work", first: a role's daily pages (a cashier's
+    till, a guard's panel). Work tiles are ordered by `order` across apps, so apps keep the role's
+    order between them: 10-19 the till and the canteen reports, 20-29 the guard's and manager's
+    pages, 30+ the back-office queues."""
 
     key: str
     title: Text
@@ -61,6 +66,7 @@ class Tile:
     permission: str = "portal.use_portal"
     order: int = 100  # lower first
     group: str = "services"  # services | work | admin: where the home page puts it
+    fragment: str = ""  # appended to the URL as #fragment (a section of the page)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.registry import DomainConfig
+from core.registry import DomainConfig, Tile
 from core.roles import CASHIER, MANAGER, SECURITY
 
 
@@ -17,6 +17,18 @@ class DevicesConfig(DomainConfig):
         "device-message-purge": {"task": "devices.tasks.device_message_purge", "schedule": 3600.0},
         "dead-letter-purge": {"task": "devices.tasks.dead_letter_purge", "schedule": 3600.0},
     }
+    tiles = (
+        Tile(
+            "devices",
+            _("Devices"),
+            _("Gates, tills, detectors"),
+            "device",
+            "admin:devices_device_changelist",
+            "devices.change_device",
+            order=25,
+            group="work",
+        ),
+    )
     urls = (("api/devices/", "devices.api_urls"),)
     health_checks = {"broker": "devices.health.broker_check", "bridge": "devices.health.bridge_check"}
 

@@ -15,6 +15,8 @@ class PortalConfig(DomainConfig):
         MANAGER: {"portal.use_portal", "portal.view_user", "portal.view_department"},
     }
     tiles = (
+        Tile("people", _("People"), _("Staff and departments"), "users", "admin:portal_user_changelist",
+             "portal.view_user", order=26, group="work"),
         Tile("admin", _("Back office"), _("Manage buildings, devices and people"), "settings", "admin:index",
              "core.view_auditlog", order=900, group="admin"),
         Tile("api", _("API"), _("OpenAPI schema and Swagger UI"), "code", "swagger-ui", "core.view_auditlog",

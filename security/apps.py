@@ -22,8 +22,10 @@ class SecurityConfig(DomainConfig):
     tiles = (
         Tile("face", _("Face enrolment"), _("Enter and pay by face, with your consent"), "face", "security:face", order=10),
         # Staff invite visitors through the booking app's invitation (a pass and, with a plate, parking).
+        Tile("access_log", _("Access log"), _("Who passed which gate"), "door", "security:access_log",
+             "security.manage_access", order=23, group="work"),
         Tile("visitor_passes", _("Visitor passes"), _("Every pass of the site, revoke"), "shield", "security:visitor_list",
-             PANEL_PERMISSION, order=6, group="work"),
+             PANEL_PERMISSION, order=30, group="work"),
     )
     beat_schedule = BEAT_SCHEDULE
     urls = (("access/", "security.urls"),)

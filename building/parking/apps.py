@@ -25,7 +25,7 @@ class ParkingConfig(DomainConfig):
     permissions = {STAFF: {USE}, SECURITY: {USE, OPEN}, MANAGER: {USE, OPEN}}
     tiles = (
         Tile("parking", _("Parking"), _("Free spaces, my cars, visitors"), "car", "parking:home", USE, order=40),
-        Tile("barriers", _("Barriers"), _("Held cars, open by hand"), "car", "parking:guard", OPEN, order=8, group="work"),
+        Tile("barriers", _("Barriers"), _("Held cars, open by hand"), "car", "parking:guard", OPEN, order=31, group="work"),
     )
     panel_sections = (PanelSection("parking", _("Parking"), "building.parking.panels.parking_section", ("parking.",)),)
     beat_schedule = {

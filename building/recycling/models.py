@@ -21,8 +21,10 @@ class RecyclingBin(models.Model):
 
     Created on the bin's first message (a bin added with `device_add` needs nothing else)."""
 
-    device = models.OneToOneField("devices.Device", on_delete=models.CASCADE, related_name="recycling_bin")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="recycling_bins")
+    device = models.OneToOneField(
+        "devices.Device", on_delete=models.CASCADE, related_name="recycling_bin", verbose_name=_("device")
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="recycling_bins", verbose_name=_("site"))
     # The categories of its compartments; empty: one bin taking every category.
     categories = models.JSONField(_("compartments (categories)"), default=list, blank=True)
     fill_percent = models.FloatField(_("fill level (%)"), null=True, blank=True)
@@ -42,7 +44,7 @@ class RecyclingBin(models.Model):
 class Rate(models.Model):
     """The rate table: points per kilogram of a category, per site (missing rows: the defaults)."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="recycling_rates")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="recycling_rates", verbose_name=_("site"))
     category = models.CharField(_("category"), max_length=16, choices=CATEGORY_CHOICES)
     points_per_kg = models.PositiveIntegerField(_("points per kg"))
 
@@ -69,15 +71,27 @@ class Drop(models.Model):
         CARD = "card", _("card")
         QR = "qr", _("QR code")
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="recycling_drops")
-    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="recycling_drops")
-    event_id = models.CharField(max_length=64)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="recycling_drops", verbose_name=_("site"))
+    device = models.ForeignKey(
+        "devices.Device", on_delete=models.PROTECT, related_name="recycling_drops", verbose_name=_("device")
+    )
+    event_id = models.CharField(_("event id"), max_length=64)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="recycling_drops"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recycling_drops",
+        verbose_name=_("person"),
     )
     # Kept for the reports: the person may move department later.
     department = models.ForeignKey(
-        "portal.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="recycling_drops"
+        "portal.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recycling_drops",
+        verbose_name=_("department"),
     )
     method = models.CharField(_("identified by"), max_length=8, choices=Method.choices)
     category = models.CharField(_("category"), max_length=16, choices=CATEGORY_CHOICES)
@@ -89,9 +103,21 @@ class Drop(models.Model):
     points = models.PositiveIntegerField(_("points"), default=0)
     reason = models.CharField(_("reason"), max_length=40, blank=True)
     transaction = models.ForeignKey(
-        "canteen.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="recycling_drops"
+        "canteen.Transaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recycling_drops",
+        verbose_name=_("points transaction"),
     )
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
 
@@ -119,7 +145,7 @@ class Drop(models.Model):
 class Good(models.Model):
     """Something staff can take for points in the points shop."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="points_goods")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="points_goods", verbose_name=_("site"))
     name = models.CharField(_("name"), max_length=100)
     points = models.PositiveIntegerField(_("points"))
     stock = models.PositiveIntegerField(_("stock"), default=0)
@@ -141,14 +167,25 @@ class Redemption(models.Model):
         SHOP = "shop", _("points shop")
         CHECKOUT = "checkout", _("supermarket")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_redemptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_redemptions", verbose_name=_("person")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    good = models.ForeignKey(Good, null=True, blank=True, on_delete=models.PROTECT, related_name="redemptions")
+    good = models.ForeignKey(
+        Good, null=True, blank=True, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("shop item")
+    )
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     points = models.PositiveIntegerField(_("points"))
     value_fen = models.PositiveIntegerField(_("value (fen)"), default=0)  # supermarket: the part paid by points
-    charge = models.ForeignKey("canteen.Charge", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    transaction = models.OneToOneField("canteen.Transaction", on_delete=models.PROTECT, related_name="points_redemption")
+    charge = models.ForeignKey(
+        "canteen.Charge", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("payment")
+    )
+    transaction = models.OneToOneField(
+        "canteen.Transaction",
+        on_delete=models.PROTECT,
+        related_name="points_redemption",
+        verbose_name=_("points transaction"),
+    )
     created_at = models.DateTimeField(_("time"))
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from building.recycling.conf import setting
 from building.recycling.export import report_xlsx
+from building.recycling.models import Drop
 from building.recycling.selectors import Report, drops_of, goods_for_user, held_drops_for, recycling_report, redemptions_of
 from building.recycling.services.drops import ReviewError, drop_review
 from building.recycling.services.points import RedeemError, points_exchange
@@ -39,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     context = {
         "points": wallet_balances(user).points,
-        "drops": drops_of(user),
+        "drops": Paginator(drops_of(user, limit=500), 20).get_page(request.GET.get("page")),
         "redemptions": redemptions_of(user),
         "goods": goods_for_user(user),
         "request_key": uuid.uuid4().hex,  # one per rendered form: a double submit exchanges once
@@ -87,8 +89,13 @@ def report(request: HttpRequest) -> HttpResponse:
     top = max((c["weight_g"] for c in figures.categories), default=0) or 1
     for c in figures.categories:
         c["bar"] = round(c["weight_g"] * 100 / top)
-    held = list(held_drops_for(user)[:100]) if user.has_perm("recycling.review_drop") else []
-    return render(request, "recycling/report.html", {"report": figures, "held": held, "chart": _months_chart(figures)})
+    held = held_drops_for(user)[:500] if user.has_perm("recycling.review_drop") else Drop.objects.none()
+    context = {
+        "report": figures,
+        "held": Paginator(held, 20).get_page(request.GET.get("page")),
+        "chart": _months_chart(figures),
+    }
+    return render(request, "recycling/report.html", context)
 
 
 def _months_chart(figures: Report) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from building.workorders.models import (
+    Breach,
+    ClockPause,
     Company,
     CompanyMember,
     Contract,
@@ -8,6 +10,8 @@ from building.workorders.models import (
     SiteWorkingHours,
     WorkCalendarDay,
     WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPhoto,
 )
 
 
@@ -63,3 +67,46 @@ class EvaluationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class ReadOnly(admin.ModelAdmin):
+    """The order's history, photos, paused clocks and breaches are written by the services only."""
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CompanyMember)
+class CompanyMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "company"]
+    list_filter = ["company"]
+
+
+@admin.register(WorkOrderEvent)
+class WorkOrderEventAdmin(ReadOnly):
+    list_display = ["order", "at", "actor", "action", "status"]
+    list_filter = ["action"]
+    search_fields = ["order__number", "text"]
+
+
+@admin.register(WorkOrderPhoto)
+class WorkOrderPhotoAdmin(ReadOnly):
+    list_display = ["order", "kind", "width", "height", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(ClockPause)
+class ClockPauseAdmin(ReadOnly):
+    list_display = ["order", "reason", "started_at", "ended_at"]
+
+
+@admin.register(Breach)
+class BreachAdmin(ReadOnly):
+    list_display = ["order", "kind", "due", "detected_at"]
+    list_filter = ["kind"]

@@ -23,6 +23,17 @@ class WorkOrdersConfig(DomainConfig):
         },
     }
     tiles = (
+        # The contractor's work: the queue of the company's work orders.
+        Tile(
+            "work_orders",
+            _("Work orders"),
+            _("Repairs assigned to you"),
+            "wrench",
+            "workorders:queue",
+            "workorders.work_workorder",
+            order=28,
+            group="work",
+        ),
         Tile(
             "repairs",
             _("Repairs"),
@@ -39,7 +50,7 @@ class WorkOrdersConfig(DomainConfig):
             "wrench",
             "workorders:board",
             "workorders.dispatch_workorder",
-            order=20,
+            order=32,
             group="work",
         ),
     )

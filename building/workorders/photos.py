@@ -5,12 +5,17 @@ Pillow decodes only after the header's size passed our own pixel limit, so a dec
 
 from __future__ import annotations
 
+import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
 from typing import IO
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -22,8 +27,43 @@ MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo passes; more is refused un
 MAX_SIDE = 1600  # stored size: enough to see a leak, small on a phone
 
 
+logger = logging.getLogger(__name__)
+
+
 class PhotoError(ValueError):
     pass
+
+
+# The files written by the block of `photos_removed_on_rollback` running in this context.
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("workorder_photos_written", default=None)
+
+
+@contextmanager
+def photos_removed_on_rollback() -> Iterator[None]:
+    """Put around a transaction that stores photos: when the block fails (so the transaction rolled
+    back, or failed to commit), the files it wrote are deleted; a database rollback leaves files on
+    disk by itself. A file is written inside the transaction, so a committed row always has one."""
+    written: list[tuple[Storage, str]] = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("could not remove the photo %s of a rolled-back work order change", name)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def photo_written(storage: Storage, name: str) -> None:
+    """Called right after a photo's file is written: removed again if the transaction rolls back."""
+    written = _written.get()
+    if written is None:
+        raise RuntimeError("work-order photos are stored inside photos_removed_on_rollback()")
+    written.append((storage, name))
 
 
 @dataclass(frozen=True)

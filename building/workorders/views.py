@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,8 +53,8 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if company_of(user) is not None and not user.has_perm("workorders.request_repair"):
         return redirect("workorders:queue")
-    rows = orders_for_user(user).filter(requester=user)[:50]
-    return render(request, "workorders/my.html", {"orders": rows})
+    rows = orders_for_user(user).filter(requester=user).order_by("-created_at", "-pk")
+    return render(request, "workorders/my.html", {"orders": Paginator(rows, 20).get_page(request.GET.get("page"))})
 
 
 def _spaces(user: User) -> list[Space]:
@@ -207,8 +208,9 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 @permission_required("workorders.work_workorder", raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     company = company_of(_user(request))
-    rows = list(company_queue(company)) if company else []
-    return render(request, "workorders/queue.html", {"company": company, "orders": rows, "now": timezone.now()})
+    rows = company_queue(company) if company else WorkOrder.objects.none()
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(request, "workorders/queue.html", {"company": company, "orders": page, "now": timezone.now()})
 
 
 @require_GET

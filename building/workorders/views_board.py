@@ -10,6 +10,8 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,14 +43,27 @@ OPEN = [S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.WAITING, S.REOPENED, S.REJECTE
 @permission_required("workorders.dispatch_workorder", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    rows = orders_for_user(user).filter(status__in=OPEN).order_by("response_due")[:200]
+    open_orders = orders_for_user(user).filter(status__in=OPEN).select_related("company").order_by("response_due", "pk")
+    unrouted = list(open_orders.filter(Q(company__isnull=True) | Q(status=S.REJECTED))[:50])
     breaches = Breach.objects.filter(order__site_id=site_of(user)).select_related("order", "order__company")[:50]
-    unrouted = [o for o in rows if o.company_id is None or o.status == S.REJECTED]
-    return render(
-        request,
-        "workorders/board.html",
-        {"orders": rows, "breaches": breaches, "unrouted": unrouted, "now": timezone.now()},
-    )
+    statuses = [(s.value, s.label) for s in S if s.value in OPEN]
+    companies = Company.objects.filter(site_id=site_of(user)).order_by("name")
+    f = {"status": request.GET.get("status", ""), "company": request.GET.get("company", "")}
+    rows = open_orders
+    if f["status"] in {v for v, _label in statuses}:
+        rows = rows.filter(status=f["status"])
+    if f["company"]:
+        rows = rows.filter(company__code=f["company"])
+    context = {
+        "orders": Paginator(rows, 30).get_page(request.GET.get("page")),
+        "breaches": breaches,
+        "unrouted": unrouted,
+        "statuses": statuses,
+        "companies": companies,
+        "f": f,
+        "now": timezone.now(),
+    }
+    return render(request, "workorders/board.html", context)
 
 
 @require_POST
@@ -111,8 +126,9 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     ]
     today = timezone.localdate()
     context = {
-        "rows": rows[::-1],
+        "rows": Paginator(rows[::-1], 24).get_page(request.GET.get("page")),
         "months": months,
+        "score_rows": [{"company": line["company"], "cells": list(zip(months, line["scores"], strict=True))} for line in chart],
         "chart": chart,
         "chart_data": {"months": [f"{m:%Y-%m}" for m in months], "lines": chart},
         "echarts": echarts_available(),

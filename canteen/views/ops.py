@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from canteen.models import Charge, MerchantKind
 from canteen.reasons import canteen_reason
-from canteen.reports import reconciliation, reconciliation_xlsx, refunds_on, sales_by_merchant_period
+from canteen.reports import reconciliation_for_user, reconciliation_xlsx, refunds_for_user, sales_for_user
 from canteen.selectors import charge_for_cashier, merchant_for_user, merchants_for_user
 from canteen.services.charges import RefundError, charge_refund
 from canteen.services.shop import SaleError, takeaway_pickup, takeaway_pickup_by_face
@@ -45,8 +45,8 @@ def sales(request: HttpRequest) -> HttpResponse:
     payments = payments.order_by(("-" if sort.startswith("-") else "") + field, "-id")
     context = {
         "day": day,
-        "rows": sales_by_merchant_period(day),
-        "refunds": refunds_on(day),
+        "rows": sales_for_user(request.user, day),
+        "refunds": refunds_for_user(request.user, day),
         "recent": Paginator(payments, 30).get_page(request.GET.get("page")),
         "takeaway_merchants": merchants_for_user(request.user).filter(kind=MerchantKind.TAKEAWAY),
     }
@@ -96,7 +96,7 @@ def pickup(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("canteen.view_reports", raise_exception=True)
 def reconcile(request: HttpRequest) -> HttpResponse:
-    report = reconciliation(_day(request))
+    report = reconciliation_for_user(request.user, _day(request))
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             reconciliation_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

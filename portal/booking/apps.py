@@ -44,6 +44,16 @@ class BookingConfig(DomainConfig):
         ),
         Tile("parcels", _("Parcels"), _("Parcel lockers: your pickup codes"), "package", "booking:parcels", BOOK, order=38),
         Tile(
+            "approvals",
+            _("Approvals"),
+            _("Requests waiting for you"),
+            "check",
+            "booking:office_home",
+            MANAGE,
+            order=27,
+            group="work",
+        ),
+        Tile(
             "booking-office",
             _("Booking office"),
             _("Approvals, queues and utilisation"),

@@ -23,8 +23,15 @@ class MonitoringConfig(DomainConfig):
     )
     permissions = {SECURITY: ALARM_PERMISSIONS | {"monitoring.scan_patrol"}, MANAGER: ALARM_PERMISSIONS}
     tiles = (
+        # The guard's work: panel, patrol scan, alarm history; the manager's patrol report.
         Tile("panel", _("Monitoring panel"), _("Live alarms and devices"), "shield", "monitoring:panel",
-             PANEL_PERMISSION, order=5, group="work"),
+             PANEL_PERMISSION, order=20, group="work"),
+        Tile("patrol_scan", _("Patrol scan"), _("Record a checkpoint"), "patrol", "monitoring:patrol_scan",
+             "monitoring.scan_patrol", order=21, group="work"),
+        Tile("alarms", _("Alarm history"), _("Every alarm, filtered"), "alarm", "monitoring:alarm_history",
+             PANEL_PERMISSION, order=22, group="work"),
+        Tile("patrol_report", _("Patrol report"), _("Rounds per guard and route"), "chart", "monitoring:patrol_report",
+             "monitoring.view_patrol_report", order=24, group="work"),
     )
     panel_sections = (
         PanelSection("devices", _("Devices"), "security.monitoring.panels.devices_section", ("device.status",)),

@@ -29,16 +29,49 @@ def test_a_broken_contribution_is_named(db: None, monkeypatch: pytest.MonkeyPatc
 
     class Broken(sample.SampleDomainConfig):
         permissions = {"staff": {"sample_domain.no_such_perm"}, "janitor": set()}
-        tiles = (Tile("nowhere", "Nowhere", "", "x", "no:such-url"),)
+        tiles = (
+            Tile("nowhere", "Nowhere", "", "x", "no:such-url"),
+            Tile("nowork", "No work", "", "x", "no:such-work", "sample_domain.no_such_work", group="work"),
+            Tile("nowhere", "Twice", "", "x", "sample_domain:rings"),
+        )
         demo = "tests.sample_domain.demo.missing"
 
     broken = Broken("tests.sample_domain", sample)
     monkeypatch.setattr(registry, "domain_configs", lambda: [broken])
     problems = "\n".join(registry.contribution_problems())
     assert "'no:such-url', which does not resolve" in problems
+    assert "tile 'nowork' links to 'no:such-work', which does not resolve" in problems  # work tiles too
+    assert "permission 'sample_domain.no_such_work' does not exist" in problems
+    assert "tile 'nowhere' is contributed twice" in problems
     assert "permission 'sample_domain.no_such_perm' does not exist" in problems
     assert "unknown role 'janitor'" in problems
     assert "tests.sample_domain.demo.missing does not import" in problems
+
+
+def test_every_work_tile_is_checked_and_the_portal_names_no_domain_page() -> None:
+    """Role navigation comes from the apps' work tiles; portal/navigation.py names no domain's page."""
+    from pathlib import Path
+
+    import portal.navigation
+
+    work = {t.key: t for t in registry.tiles() if t.group == "work"}
+    for key in ("till", "sales", "refunds", "reconciliation", "panel", "patrol_scan", "alarms", "work_orders"):
+        assert key in work, key
+    source = Path(portal.navigation.__file__).read_text()
+    for namespace in ("booking:", "workorders:", "parking:", "recycling:", "canteen:", "monitoring:", "security:"):
+        assert namespace not in source
+
+
+def test_a_domains_work_tile_reaches_the_role_home(li_ming, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tests.sample_domain.apps as sample
+    from portal.navigation import work_for
+
+    class Working(sample.SampleDomainConfig):
+        tiles = (Tile("ring_log", "Rings", "", "bell", "sample_domain:rings", "sample_domain.ring_doorbell", group="work"),)
+
+    working = Working("tests.sample_domain", sample)
+    monkeypatch.setattr(registry, "domain_configs", lambda: [working])
+    assert [(w.key, w.url) for w in work_for(li_ming)] == [("ring_log", "/sample/rings/")]
 
 
 def test_a_handler_without_a_schema_is_refused_at_registration() -> None:

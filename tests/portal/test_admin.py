@@ -11,6 +11,32 @@ from portal.models import User
 from tests.factories import UserFactory
 
 
+def our_apps() -> list[str]:
+    """Every domain app the registry knows (core, portal, building, workorders, parking, ...), not a
+    hand list: a new app's admin is checked the day it is installed. The test-only sample domain aside."""
+    from core.registry import domain_configs
+
+    return sorted(c.label for c in domain_configs() if not c.name.startswith("tests."))
+
+
+# Gaps in apps other branches own at the time of writing (their models and admin are edited there):
+# strict, so the test says when they are closed and the mark must go.
+NOT_REGISTERED_YET = {"booking": "booking.Approval and booking.FeedToken have no admin (booking2's files)"}
+UNNAMED_YET = {"parking": "parking's foreign keys and a few fields have no verbose_name (parking2's files)"}
+
+
+def _per_app(owed: dict[str, str]) -> list[object]:
+    return [
+        pytest.param(label, marks=pytest.mark.xfail(strict=True, reason=owed[label])) if label in owed else label
+        for label in our_apps()
+    ]
+
+
+def test_our_apps_come_from_the_registry() -> None:
+    assert {"core", "portal", "building", "canteen", "security", "monitoring", "workorders"} <= set(our_apps())
+    assert {"booking", "parking", "recycling", "notifications", "devices"} <= set(our_apps())
+
+
 @pytest.fixture
 def admin_client_cn(db) -> Client:
     user = UserFactory(username="root", is_staff=True, is_superuser=True)
@@ -20,11 +46,11 @@ def admin_client_cn(db) -> Client:
     return client
 
 
-def test_every_model_is_registered_and_its_changelist_loads(admin_client_cn: Client) -> None:
+@pytest.mark.parametrize("app_label", _per_app(NOT_REGISTERED_YET))
+def test_every_model_is_registered_and_its_changelist_loads(admin_client_cn: Client, app_label: str) -> None:
     from django.apps import apps
 
-    ours = {"core", "portal", "building", "devices", "security", "monitoring", "canteen"}
-    models = [m for m in apps.get_models() if m._meta.app_label in ours]
+    models = list(apps.get_app_config(app_label).get_models())
     unregistered = [m._meta.label for m in models if not admin.site.is_registered(m)]
     assert not unregistered, f"models without an admin: {unregistered}"
     for model in models:
@@ -45,18 +71,16 @@ def test_the_admin_speaks_chinese_and_greets_with_the_full_name(db) -> None:
     assert re.search(r"欢迎，\s*<strong>管理员</strong>", html), "the greeting must use the full name"
 
 
-def test_every_model_and_field_has_a_translated_name() -> None:
+@pytest.mark.parametrize("app_label", [*_per_app(UNNAMED_YET), "axes"])  # django-axes' models are in our back office too
+def test_every_model_and_field_has_a_translated_name(app_label: str) -> None:
     """The admin's titles, columns and filters ("以 site", SITE) come from these: none may be English."""
     from django.apps import apps
     from django.utils import translation
     from django.utils.functional import Promise
 
-    ours = {"core", "portal", "notifications", "building", "devices", "security", "monitoring", "canteen", "axes"}
     missing = []
     with translation.override("zh-hans"):
-        for model in apps.get_models():
-            if model._meta.app_label not in ours:
-                continue
+        for model in apps.get_app_config(app_label).get_models():
             names = [("model", model._meta.verbose_name), ("models", model._meta.verbose_name_plural)]
             names += [(f.name, f.verbose_name) for f in model._meta.get_fields() if f.concrete and not f.auto_created]
             for what, name in names:

@@ -92,3 +92,29 @@ def test_an_admin_unlocks_with_axes_reset_username(client: Client, li_ming: User
     assert login(client, "li_ming", PASSWORD, ip="10.3.3.3").status_code == 429
     call_command("axes_reset_username", "li_ming")
     assert login(client, "li_ming", PASSWORD, ip="10.3.3.3").status_code == 302
+
+
+def admin_login(client: Client, username: str, password: str, ip: str = "10.1.1.1"):
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=ip
+    )
+
+
+def test_the_admin_login_has_the_same_progressive_delay(client: Client) -> None:
+    from tests.factories import persona
+
+    boss = persona("admin", "boss", "管", "理员")
+    boss.is_staff = boss.is_superuser = True
+    boss.save()
+    for _ in range(3):
+        assert admin_login(client, "boss", "wrong").status_code == 200
+    early = admin_login(client, "boss", PASSWORD)  # even the right password waits: it is not checked
+    assert early.status_code == 429 and early["Retry-After"] == "5"
+    page = early.content.decode()
+    assert 'data-testid="login-wait"' in page and 'id="login-form"' in page  # the admin's own form, with the wait
+    assert AccessAttempt.objects.get(username="boss").failures_since_start == 3  # not counted
+    assert "_auth_user_id" not in client.session
+    assert admin_login(client, "boss", PASSWORD, ip="10.2.2.2").status_code == 302  # another pair: no wait
+    client.logout()
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get(username="boss").attempt_time - timedelta(seconds=6))
+    assert admin_login(client, "boss", PASSWORD).status_code == 302  # the wait is over: signed in

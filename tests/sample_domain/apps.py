@@ -4,6 +4,8 @@ It brings a device kind with one event type (and its schema), a ledger kind, a r
 a portal tile and demo data; config/settings/test.py adds it to INSTALLED_APPS (the one line).
 """
 
+from collections.abc import Sequence
+
 from core.registry import DeviceKindSpec, DomainConfig, LedgerKindSpec, Tile
 from core.roles import STAFF
 
@@ -16,6 +18,8 @@ class SampleDomainConfig(DomainConfig):
     device_kinds = (DeviceKindSpec("doorbell", "doorbell"),)
     ledger_kinds = (LedgerKindSpec("doorbell_fee", "doorbell fee"),)
     permissions = {STAFF: {"sample_domain.ring_doorbell"}}
-    tiles = (Tile("doorbell", "Doorbell", "Ring it", "bell", "sample_domain:rings", "sample_domain.ring_doorbell"),)
+    tiles: Sequence[Tile] = (
+        Tile("doorbell", "Doorbell", "Ring it", "bell", "sample_domain:rings", "sample_domain.ring_doorbell"),
+    )
     urls = (("sample/", "tests.sample_domain.urls"),)
     demo = "tests.sample_domain.demo.demo_ensure"

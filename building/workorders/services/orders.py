@@ -21,7 +21,7 @@ from building.models import Space
 from building.workorders.categories import Category, Priority
 from building.workorders.models import ClockPause, Company, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 from building.workorders.notify import order_notify
-from building.workorders.photos import MAX_PHOTOS, Photo, PhotoError, photo_prepare
+from building.workorders.photos import MAX_PHOTOS, Photo, PhotoError, photo_prepare, photo_written, photos_removed_on_rollback
 from building.workorders.selectors import company_of, contract_for, is_dispatcher, site_of
 from building.workorders.services.clocks import completion_due, due_after
 from building.workorders.services.errors import WorkOrderError
@@ -90,6 +90,7 @@ def _save_photos(order: WorkOrder, prepared: Sequence[Photo], kind: str, actor: 
     for photo in prepared:
         row = WorkOrderPhoto(order=order, kind=kind, width=photo.width, height=photo.height, uploaded_by=actor, uploaded_at=at)
         row.image.save(f"{order.number}-{kind}.jpg", photo.content, save=False)
+        photo_written(row.image.storage, str(row.image.name))  # deleted again if the transaction rolls back
         row.save()
 
 
@@ -140,7 +141,7 @@ def work_order_submit(
         raise WorkOrderError(_("Say where the fault is: choose a room or type the place."), status=400)
     if requester.site_id is None:
         raise WorkOrderError(_("Your account is not attached to a site."), status=400)
-    with transaction.atomic(durable=True):
+    with photos_removed_on_rollback(), transaction.atomic(durable=True):
         return work_order_submit_in_transaction(
             requester=requester,
             category=category,
@@ -263,7 +264,7 @@ def work_order_complete(
     if not isinstance(cost_fen, int) or cost_fen < 0 or cost_fen > 100_000_000:
         raise WorkOrderError(_("Enter the cost of materials in yuan (0 if none)."), status=400)
     prepared = _prepare(photos)
-    with transaction.atomic(durable=True):
+    with photos_removed_on_rollback(), transaction.atomic(durable=True):
         order = _locked(order_id)
         _require_contractor(order, actor)
         _require(order, [S.IN_PROGRESS], pgettext("work order action", "complete"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from io import BytesIO
 
@@ -143,3 +144,13 @@ def test_held_and_rejected_readings_stay_out_of_the_figures(
     drop_review(drop_id=Drop.objects.get(weight_g=25_000).pk, actor=wang_manager, approve=True)
     assert recycling_report(user=wang_manager, month=month).total_g == 26_000
     assert recycling_report(user=wang_manager, month=date(2001, 1, 1)).rate is None
+
+
+def test_the_shop_stock_column_reads_stock_in_chinese_not_parking_exit(li_ming: User, site: Site) -> None:
+    """The msgid "Left" is both the shop's stock and parking's exit time: each has its own context."""
+    Good.objects.create(site=site, name="环保购物袋", points=30, stock=3)
+    html = client_for(li_ming).get("/recycling/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    goods = html.split('data-testid="goods"', 1)[1].split("</thead>", 1)[0]
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)<', goods)
+    assert headers[:3] == ["商品", "积分", "库存"], headers
+    assert "离场" not in goods

@@ -3,6 +3,7 @@ evaluation (adjust, approve, xlsx), QR code, and the contractor's tile first on 
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -108,3 +109,26 @@ def test_personal_data_export_lists_the_requests(li_ming: User, companies: objec
     data = personal_data(li_ming)
     assert data["repair_requests"][0]["description"] == "门坏了" and data["contractor_company"] is None
     assert data["work_order_texts"][0]["text"] == "门坏了"
+
+
+def test_the_board_filters_and_pages_its_open_orders(
+    wang_manager: User, li_ming: User, companies: tuple[Company, Company]
+) -> None:
+    staff, manager = session(li_ming), session(wang_manager)
+    for place in ("一楼", "二楼", "三楼"):
+        staff.post("/repairs/new/", {"category": "plumbing", "location": place, "description": "漏水"})
+    staff.post("/repairs/new/", {"category": "network", "location": "机房", "description": "断网"})
+
+    def open_rows(query: str) -> list[str]:
+        html = manager.get(f"/repairs/board/{query}").content.decode()
+        if 'data-testid="open-orders"' not in html:
+            return []
+        return re.findall(r'<tr data-number="([^"]+)"', html.split('data-testid="open-orders"', 1)[1])
+
+    numbers = dict(WorkOrder.objects.values_list("location", "number"))
+    assert len(open_rows("")) == 4
+    assert set(open_rows("?company=b")) == {numbers["机房"]}  # 乙服务: network
+    assert len(open_rows("?company=a&status=submitted")) == 3
+    assert open_rows("?status=done") == []
+    assert 'data-testid="empty"' in manager.get("/repairs/board/?status=done").content.decode()
+    assert len(open_rows("?page=9")) == 4  # 30 a page: a page past the end shows the last one

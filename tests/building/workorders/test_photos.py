@@ -86,3 +86,47 @@ def test_the_refusals_are_in_chinese_for_the_catalogue() -> None:
         "图片像素过多，无法安全打开，请上传正常拍摄的照片。"
     )
     assert "JPEG" in pending["This file is not a photo (JPEG or PNG) or it is damaged."]
+
+
+def _files(root: object) -> list[str]:
+    from pathlib import Path
+
+    return sorted(str(p.relative_to(root)) for p in Path(str(root)).rglob("*") if p.is_file())  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_no_photo_is_left_on_disk_when_the_request_rolls_back(
+    li_ming: User, companies: object, settings: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from building.workorders.models import WorkOrder, WorkOrderPhoto
+    from building.workorders.services import orders
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    monkeypatch.setattr(orders, "order_notify", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("broker down")))
+    with pytest.raises(RuntimeError, match="broker down"):  # after the photos were written, inside the transaction
+        work_order_submit(requester=li_ming, category="plumbing", location="3楼", description="漏水", photos=[jpeg(), jpeg()])
+    assert not WorkOrder.objects.exists() and not WorkOrderPhoto.objects.exists()
+    assert _files(tmp_path) == []
+    monkeypatch.undo()
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    kept = work_order_submit(requester=li_ming, category="plumbing", location="3楼", description="漏水", photos=[jpeg()])
+    assert [p.image.name for p in kept.photos.all()] == _files(tmp_path)  # a committed request keeps its photo
+
+
+@pytest.mark.django_db
+def test_no_photo_is_left_on_disk_when_the_completion_rolls_back(
+    li_ming: User, zhao_contractor: User, companies: object, settings: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from building.workorders import services as sv
+    from building.workorders.models import WorkOrder, WorkOrderPhoto
+    from building.workorders.services import orders
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    order = work_order_submit(requester=li_ming, category="plumbing", location="3楼", description="漏水")
+    sv.work_order_accept(order_id=order.pk, actor=zhao_contractor)
+    sv.work_order_start(order_id=order.pk, actor=zhao_contractor)
+    monkeypatch.setattr(orders, "_event", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError, match="disk full"):
+        sv.work_order_complete(order_id=order.pk, actor=zhao_contractor, photos=[jpeg(), jpeg()], cost_fen=0)
+    assert WorkOrder.objects.get(pk=order.pk).status == WorkOrder.Status.IN_PROGRESS
+    assert not WorkOrderPhoto.objects.exists() and _files(tmp_path) == []
