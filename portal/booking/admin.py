@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from portal.booking.models import Approval, Approver, Booking, Compartment, Invitation, Parcel, Resource, Series, Trip
+from portal.booking.models import Approval, Approver, Booking, Compartment, FeedToken, Invitation, Parcel, Resource, Series, Trip
 
 
 @admin.register(Resource)
@@ -82,3 +82,23 @@ class InvitationAdmin(ReadOnly):
 class ParcelAdmin(ReadOnly):
     list_display = ["recipient", "compartment", "state", "overdue", "registered_at", "picked_up_at"]
     list_filter = ["state", "overdue"]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnly):
+    list_display = ["booking", "stage", "approver", "approved", "reason", "at"]
+    list_filter = ["stage", "approved"]
+    search_fields = ["booking__title", "approver__username"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(ReadOnly):
+    """Who has a calendar feed; the secret itself is never shown. Deleting one kills the old URL
+    (the person makes a new one on their calendar page)."""
+
+    list_display = ["user"]
+    search_fields = ["user__username"]
+    exclude = ["token"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
