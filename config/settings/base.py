@@ -62,6 +62,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
+# HTTP requests' sync code runs on at most this many long-lived threads per process (core/asgi.py),
+# each keeping its database connection for CONN_MAX_AGE seconds (config/settings/env.py).
+ASGI_THREADS = env.int("ASGI_THREADS", default=8)
 WSGI_APPLICATION = None
 
 TEMPLATES = [
