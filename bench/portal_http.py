@@ -7,7 +7,7 @@ One run: a fresh database (SQLite file in var/, or a fresh PostgreSQL database t
 at the end), --users staff with a session each, then `config.asgi:application` under uvicorn in
 a subprocess (one worker, DEBUG off, as `make run` serves it, with bench/portal_http_settings.py
 adding /bench-hello/). For each path in turn, --users keep-alive clients (threads in --procs
-processes, one cookie each) request it back to back for --seconds. Printed per path:
+processes, a session and a CSRF cookie each) request it back to back for --seconds. Printed per path:
 requests/s, p50 and p95 latency, and the ratio of requests/s to the hello view's. Nothing is
 asserted; figures go in docs/benchmarks.md with the machine's load average.
 """
@@ -57,14 +57,16 @@ def booking_prepare(site: Any, users: list[Any]) -> list[str]:
 
 
 def prepare(users: int) -> tuple[list[str], list[str]]:
-    """Migrate, create the demo site and `users` staff with one session each; return the session
-    keys and the booking paths (booking_prepare)."""
+    """Migrate, create the demo site and `users` staff with one session each; return each one's
+    cookies (the session, and a CSRF cookie as a browser keeps it after its first page) and the
+    booking paths (booking_prepare)."""
     import django
 
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.middleware.csrf import _get_new_csrf_string
 
     from building.models import Site
     from canteen.services.setup import canteen_demo_ensure
@@ -86,7 +88,7 @@ def prepare(users: int) -> tuple[list[str], list[str]]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
-        keys.append(str(session.session_key))
+        keys.append(f"sessionid={session.session_key}; csrftoken={_get_new_csrf_string()}")
         people.append(user)
     return keys, booking_prepare(site, people)
 
@@ -113,7 +115,7 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 def _client(port: int, path: str, cookie: str, until: float, out: list[float], errors: list[int]) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": f"sessionid={cookie}", "Accept-Language": "zh-CN"}
+    headers = {"Cookie": cookie, "Accept-Language": "zh-CN"}
     while time.monotonic() < until:
         start = time.perf_counter()
         try:
