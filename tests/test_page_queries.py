@@ -142,15 +142,17 @@ def test_requests_reuse_a_fixed_set_of_threads_and_their_database_connections(si
             calls = [_get(handler, "/", cookie) for _ in range(6)]
             for c in calls:  # one at a time: always the same warm thread
                 await c["run"]()
-            return [c["sent"]["status"] for c in calls]
+            static = _get(handler, "/static/portal/site.css", cookie)  # WhiteNoise in the sync chain
+            await static["run"]()
+            return [c["sent"]["status"] for c in [*calls, static]]
 
-        assert asyncio.run(batch()) == [200] * 6
+        assert asyncio.run(batch()) == [200] * 7
     finally:
         settings_dict["CONN_MAX_AGE"] = 0
         request_finished.disconnect(dispatch_uid="test-pooled-threads")
         handler.close()
-    assert len(seen) == 18
+    assert len(seen) == 19
     threads = {name for name, _ in seen}
     assert len(threads) == 2 and all(name.startswith("django-request-") for name in threads)
     assert len({conn for _, conn in seen}) == 2  # one connection per thread, kept between requests
-    assert len({seen[i] for i in range(12, 18)}) == 1
+    assert len({seen[i] for i in range(12, 19)}) == 1
