@@ -26,8 +26,8 @@ from portal.models import User
 from portal.services import user_ensure
 from tests.helpers import session_for
 
-# The session comes from the cache; then the user (1) and their permissions (2: own, groups).
-AUTH = 3
+# The session and the person's permissions come from the cache (core/perm_cache.py): the user (1).
+AUTH = 1
 BUDGET = {
     "/": AUTH,
     "/services/": AUTH,
@@ -87,6 +87,31 @@ def test_the_main_pages_stay_within_their_query_budget_and_do_not_grow_with_the_
     page.force_login(people[0])
     html = page.get(calendar).content.decode()
     assert html.count('<li data-status="confirmed">') == 65 and "会13 · 测3" in html  # the week, with its people
+
+
+@pytest.mark.django_db
+def test_cached_permissions_follow_every_change_at_once(site: Site) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    person = _staff(site, 1)
+    client = Client()
+    client.force_login(person)
+    assert client.get("/booking/mine/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/booking/mine/").status_code == 200
+    assert not [q for q in queries if "auth_permission" in q["sql"]]  # from the cache
+    staff = Group.objects.get(name=STAFF)
+    person.groups.remove(staff)
+    assert client.get("/booking/mine/").status_code == 403
+    person.groups.add(staff)
+    assert client.get("/booking/mine/").status_code == 200
+    book = Permission.objects.get(codename="book_resource", content_type__app_label="booking")
+    staff.permissions.remove(book)
+    assert client.get("/booking/mine/").status_code == 403
+    person.user_permissions.add(book)
+    assert client.get("/booking/mine/").status_code == 200
+    person.user_permissions.clear()
+    assert client.get("/booking/mine/").status_code == 403
 
 
 def _get(handler: PooledThreadsASGIHandler, path: str, cookie: str) -> dict[str, Any]:
