@@ -31,9 +31,9 @@ def bookings_for_user(user: User) -> QuerySet[Booking]:
     return Booking.objects.filter(user=user).select_related("resource").order_by("-start", "-pk")
 
 
-def upcoming_for_user(user: User, *, now: datetime) -> list[Booking]:
+def upcoming_for_user(user: User, *, now: datetime, limit: int = 100) -> list[Booking]:
     rows = Booking.objects.filter(user=user, status__in=ACTIVE, end__gt=now).select_related("resource")
-    return list(rows.order_by("start", "pk")[:100])
+    return list(rows.order_by("start", "pk")[:limit])
 
 
 def booking_for_user(user: User, pk: int | str) -> Booking | None:
