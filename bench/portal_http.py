@@ -1,13 +1,13 @@
 """Portal pages under load: 50 logged-in staff against `make run`'s ASGI stack, beside a bare hello view.
 
-    .venv/bin/python bench/portal_http.py [--users 50] [--seconds 8] [--procs 2]
+    .venv/bin/python bench/portal_http.py [--users 50] [--seconds 8] [--procs 2] [--workers 1]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/so_bench .venv/bin/python bench/portal_http.py
 
 One run: a fresh database (SQLite file in var/, or a fresh PostgreSQL database that is dropped
 at the end), --users staff with a session each, then `config.asgi:application` under uvicorn in
-a subprocess (one worker, DEBUG off, as `make run` serves it, with bench/portal_http_settings.py
+a subprocess (one process unless --workers, DEBUG off, as `make run` serves it, with bench/portal_http_settings.py
 adding /bench-hello/). For each path in turn, --users keep-alive clients (threads in --procs
-processes, one cookie each) request it back to back for --seconds. Printed per path:
+processes, a session and a CSRF cookie each) request it back to back for --seconds. Printed per path:
 requests/s, p50 and p95 latency, and the ratio of requests/s to the hello view's. Nothing is
 asserted; figures go in docs/benchmarks.md with the machine's load average.
 """
@@ -57,14 +57,16 @@ def booking_prepare(site: Any, users: list[Any]) -> list[str]:
 
 
 def prepare(users: int) -> tuple[list[str], list[str]]:
-    """Migrate, create the demo site and `users` staff with one session each; return the session
-    keys and the booking paths (booking_prepare)."""
+    """Migrate, create the demo site and `users` staff with one session each; return each one's
+    cookies (the session, and a CSRF cookie as a browser keeps it after its first page) and the
+    booking paths (booking_prepare)."""
     import django
 
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.middleware.csrf import _get_new_csrf_string
 
     from building.models import Site
     from canteen.services.setup import canteen_demo_ensure
@@ -86,13 +88,14 @@ def prepare(users: int) -> tuple[list[str], list[str]]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
-        keys.append(str(session.session_key))
+        keys.append(f"sessionid={session.session_key}; csrftoken={_get_new_csrf_string()}")
         people.append(user)
     return keys, booking_prepare(site, people)
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--workers", str(workers)] if workers > 1 else []
     cmd += ["--log-level", "warning", "--no-access-log", "--lifespan", "off", "--timeout-graceful-shutdown", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
@@ -113,7 +116,7 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 def _client(port: int, path: str, cookie: str, until: float, out: list[float], errors: list[int]) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": f"sessionid={cookie}", "Accept-Language": "zh-CN"}
+    headers = {"Cookie": cookie, "Accept-Language": "zh-CN"}
     while time.monotonic() < until:
         start = time.perf_counter()
         try:
@@ -166,6 +169,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--procs", type=int, default=2, help="client processes (threads are split between them)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (uvicorn --workers; `make run` is 1)")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -192,7 +196,7 @@ def main() -> int:
 
     connections.close_all()
     port = free_port()
-    server = start_server(env, port)
+    server = start_server(env, port, args.workers)
     rows = []
     try:
         for path in (*PATHS, *booking_paths):
@@ -213,7 +217,10 @@ def main() -> int:
                 leftover.unlink(missing_ok=True)
     hello_rps = rows[0][1]
     db = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    print(f"\nportal_http: {args.users} logged-in clients, {args.seconds:.0f} s per path, {db}, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"\nportal_http: {args.users} logged-in clients, {args.seconds:.0f} s per path, {db}, {args.workers} server process(es), "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
     print(f"{'path':<40}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'x hello':>9}{'errors':>8}")
     for path, rps, p50, p95, failed in rows:
         print(f"{path:<40}{rps:>9.0f}{p50:>9.1f}{p95:>9.1f}{rps / hello_rps:>9.2f}{failed:>8}")

@@ -8,7 +8,7 @@ class CoreConfig(DomainConfig):
     name = "core"
     verbose_name = _("Core")
     permissions = {MANAGER: {"core.view_auditlog"}}
-    modules = ("core.checks", "core.deploy_checks")
+    modules = ("core.checks", "core.deploy_checks", "core.perm_cache")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,13 @@ class Tab:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        # Every page asks 12 times (two tab bars and the active tab): reverse once per URLconf and prefix.
+        return _reverse_cached(self.url_name, get_urlconf(), get_script_prefix())
+
+
+@cache
+def _reverse_cached(url_name: str, urlconf: str | None, prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
 
 
 # WeChat / H5 convention: four tabs, 首页 / 服务 / 消息 / 我的.
@@ -29,6 +36,8 @@ TABS = (
     Tab("messages", _("Messages"), "message", "notifications:list"),
     Tab("me", _("Me"), "user", "me"),
 )
+
+
 def active_tab(path: str) -> str:
     """The tab a page belongs to: the four tab pages themselves, else every service page -> 服务."""
     for tab in TABS:

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.perm_cache.CachedPermissionsMiddleware",  # permissions from the cache, not 2 queries a page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -60,11 +61,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# How long a person's permission sets stay cached at most (core/perm_cache.py; changes made in the
+# serving process, or anywhere with Redis as the cache, apply at once).
+PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=60)
+
 # Sessions read from the cache, written through to the database (they survive a cache flush).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
+# HTTP requests' sync code runs on at most this many long-lived threads per process (core/asgi.py),
+# each keeping its database connection for CONN_MAX_AGE seconds (config/settings/env.py).
+ASGI_THREADS = env.int("ASGI_THREADS", default=8)
 WSGI_APPLICATION = None
 
 TEMPLATES = [

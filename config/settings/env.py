@@ -15,13 +15,21 @@ env = environ.Env()
 
 
 def database_config(default_sqlite_name: str = "smartoffice.sqlite3") -> dict[str, object]:
-    """DATABASE_URL if set, else SQLite in var/ tuned for a few concurrent writers."""
+    """DATABASE_URL if set, else SQLite in var/ tuned for a few concurrent writers.
+
+    Connections are kept DB_CONN_MAX_AGE seconds by the thread that opened them: the web
+    server's request threads are a fixed set (core/asgi.py), so that is at most ASGI_THREADS
+    connections per process instead of a new one (a login, or a SQLite open and its PRAGMAs)
+    for every request. PostgreSQL connections are checked before reuse (CONN_HEALTH_CHECKS)."""
+    max_age = env.int("DB_CONN_MAX_AGE", default=300)
     if env.str("DATABASE_URL", default=""):
         db: dict[str, object] = env.db_url("DATABASE_URL")
-        db.setdefault("CONN_MAX_AGE", 0)
+        db.setdefault("CONN_MAX_AGE", max_age)
+        db.setdefault("CONN_HEALTH_CHECKS", True)
         return db
     VAR_DIR.mkdir(exist_ok=True)
     return {
+        "CONN_MAX_AGE": max_age,
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(VAR_DIR / env.str("SQLITE_NAME", default=default_sqlite_name)),  # a benchmark's own file
         "OPTIONS": {

@@ -16,6 +16,9 @@ STORAGES = {
 }
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tests open connections in threads of their own (bridge workers, concurrent bookings) and drop
+# the test database at the end: nothing may outlive its request or thread there.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so the bridge's worker threads see what the test wrote; one per
     # test run, so two runs on one machine never share it.

@@ -34,9 +34,9 @@ def bookings_for_user(user: User) -> QuerySet[Booking]:
     return Booking.objects.filter(user=user).select_related("resource").order_by("-start", "-pk")
 
 
-def upcoming_for_user(user: User, *, now: datetime) -> list[Booking]:
+def upcoming_for_user(user: User, *, now: datetime, limit: int = 100) -> list[Booking]:
     rows = Booking.objects.filter(user=user, status__in=ACTIVE, end__gt=now).select_related("resource")
-    return list(rows.order_by("start", "pk")[:100])
+    return list(rows.order_by("start", "pk")[:limit])
 
 
 def booking_for_user(user: User, pk: int | str) -> Booking | None:
@@ -112,20 +112,39 @@ def day_slots(resource: Resource, day: date, *, user: User | None = None, step_m
     return slots
 
 
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One booking of a calendar week, as the page shows it (times in the current zone)."""
+
+    status: str
+    times: str  # "09:00–10:00"
+    label: str  # a room's calendar: "title · person"; a person's: "resource · title"
+
+
+def _calendar_week(rows: QuerySet[Booking], *, start: date, days: int, resource_first: bool) -> list[dict[str, Any]]:
+    """Rows grouped per local day; read as plain values (a busy week is a few hundred rows, and
+    model instances with their users would cost more than the rest of the page)."""
+    from django.utils.timezone import localtime
+
+    by_day: list[dict[str, Any]] = [{"day": start + timedelta(days=i), "bookings": []} for i in range(days)]
+    fields = ("status", "title", "start", "end", "resource__name", "user__username", "user__last_name", "user__first_name")
+    for status, title, begin, end, resource_name, username, last_name, first_name in rows.values_list(*fields):
+        index = (begin.astimezone(TZ).date() - start).days
+        if 0 <= index < days:
+            person = f"{last_name}{first_name}".strip() or username  # User.__str__
+            label = f"{resource_name} · {title}" if resource_first else f"{title} · {person}"
+            times = f"{localtime(begin):%H:%M}–{localtime(end):%H:%M}"
+            by_day[index]["bookings"].append(CalendarEntry(status, times, label))
+    return by_day
+
+
 def resource_calendar(resource: Resource, *, start: date, days: int = 7) -> list[dict[str, Any]]:
     """Active bookings of a resource per local day (the calendar view)."""
     since = datetime.combine(start, datetime.min.time(), tzinfo=TZ)
-    rows = (
-        Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=since + timedelta(days=days), end__gt=since)
-        .select_related("user")
-        .order_by("start")
-    )
-    by_day: list[dict[str, Any]] = [{"day": start + timedelta(days=i), "bookings": []} for i in range(days)]
-    for booking in rows:
-        index = (booking.start.astimezone(TZ).date() - start).days
-        if 0 <= index < days:
-            by_day[index]["bookings"].append(booking)
-    return by_day
+    rows = Booking.objects.filter(
+        resource=resource, status__in=ACTIVE, start__lt=since + timedelta(days=days), end__gt=since
+    ).order_by("start")
+    return _calendar_week(rows, start=start, days=days, resource_first=False)
 
 
 def _managed(user: User, kinds: list[str]) -> list[str]:
@@ -198,17 +217,10 @@ def desk_parcels(actor: User) -> QuerySet[Parcel]:
 
 def person_calendar(user: User, *, start: date, days: int = 7) -> list[dict[str, Any]]:
     since = datetime.combine(start, datetime.min.time(), tzinfo=TZ)
-    rows = (
-        Booking.objects.filter(user=user, status__in=ACTIVE, start__lt=since + timedelta(days=days), end__gt=since)
-        .select_related("resource")
-        .order_by("start")
+    rows = Booking.objects.filter(user=user, status__in=ACTIVE, start__lt=since + timedelta(days=days), end__gt=since).order_by(
+        "start"
     )
-    by_day: list[dict[str, Any]] = [{"day": start + timedelta(days=i), "bookings": []} for i in range(days)]
-    for booking in rows:
-        index = (booking.start.astimezone(TZ).date() - start).days
-        if 0 <= index < days:
-            by_day[index]["bookings"].append(booking)
-    return by_day
+    return _calendar_week(rows, start=start, days=days, resource_first=True)
 
 
 def week_of(text: str | None) -> date | None:
