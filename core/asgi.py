@@ -13,6 +13,12 @@ of its own for all its sync code, as Django expects, but the threads, and with
 `CONN_MAX_AGE` > 0 their connections, live on: at most `threads` connections per process, closed
 by Django's usual `close_old_connections` when too old or broken. Requests beyond `threads` wait
 for a free thread (they would wait for the GIL anyway); WebSocket traffic is not affected.
+
+A request holds its thread for its whole life, including reading the body and sending the
+response, so a few slow clients (a slow upload, a slow reader of a large file) could hold every
+pooled thread. A request that finds no free thread within `wait_s` is therefore served as
+Django serves every request: on a thread of its own whose connection is closed afterwards. The
+pool is the fast path, never a queue without end.
 """
 
 from __future__ import annotations
@@ -28,11 +34,12 @@ from django.http import HttpRequest, HttpResponseBase
 
 
 class PooledThreadsASGIHandler(ASGIHandler):
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, wait_s: float = 1.0) -> None:
         super().__init__()
         if threads < 1:
             raise ValueError("threads must be >= 1")
         self.threads = threads
+        self.wait_s = wait_s
         self._idle: list[ThreadPoolExecutor] = []
         self._made = 0
         self._free: asyncio.Semaphore | None = None
@@ -60,13 +67,32 @@ class PooledThreadsASGIHandler(ASGIHandler):
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         if self._free is None:  # made in the server's event loop
             self._free = asyncio.Semaphore(self.threads)
-        async with self._free:
+        try:
+            await asyncio.wait_for(self._free.acquire(), self.wait_s)
+        except TimeoutError:
+            await self._handle_on_own_thread(scope, receive, send)
+            return
+        try:
             executor = self._take()
             try:
                 async with ThreadSensitiveContext(executor=executor):
                     await self.handle(scope, receive, send)
             finally:
                 self._idle.append(executor)
+        finally:
+            self._free.release()
+
+    async def _handle_on_own_thread(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        from django.db import connections
+
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-request-overflow")
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await self.handle(scope, receive, send)
+        finally:
+            # The thread ends here: its connection must not linger until garbage collection.
+            await asyncio.wrap_future(executor.submit(connections.close_all))
+            executor.shutdown(wait=False)
 
     def close(self) -> None:
         """Close each idle thread's database connections and end the threads (tests; a server's
@@ -84,4 +110,4 @@ def get_pooled_asgi_application() -> PooledThreadsASGIHandler:
     django.setup(set_prefix=False)
     from django.conf import settings
 
-    return PooledThreadsASGIHandler(settings.ASGI_THREADS)
+    return PooledThreadsASGIHandler(settings.ASGI_THREADS, wait_s=settings.ASGI_THREAD_WAIT_S)

@@ -114,7 +114,8 @@ def test_cached_permissions_follow_every_change_at_once(site: Site) -> None:
     assert client.get("/booking/mine/").status_code == 403
 
 
-def _get(handler: PooledThreadsASGIHandler, path: str, cookie: str) -> dict[str, Any]:
+def _get(handler: PooledThreadsASGIHandler, path: str, cookie: str, hold: asyncio.Event | None = None) -> dict[str, Any]:
+    """An ASGI GET; with `hold`, a client that stops reading after the status line until it is set."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -140,6 +141,8 @@ def _get(handler: PooledThreadsASGIHandler, path: str, cookie: str) -> dict[str,
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             sent["status"] = message["status"]
+            if hold is not None:
+                await hold.wait()
 
     async def run() -> None:
         await handler(scope, receive, send)
@@ -181,3 +184,38 @@ def test_requests_reuse_a_fixed_set_of_threads_and_their_database_connections(si
     assert len(threads) == 2 and all(name.startswith("django-request-") for name in threads)
     assert len({conn for _, conn in seen}) == 2  # one connection per thread, kept between requests
     assert len({seen[i] for i in range(12, 19)}) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_slow_clients_holding_every_pooled_thread_do_not_stop_the_site(site: Site) -> None:
+    """A client reading its response very slowly keeps its pooled thread; the next request, after
+    waiting wait_s for a free one, is served on a thread of its own, whose connection is closed."""
+    cookie = session_for(_staff(site, 1))
+    handler = PooledThreadsASGIHandler(threads=1, wait_s=0.2)
+    threads: list[str] = []
+
+    def finished(**kwargs: object) -> None:
+        threads.append(threading.current_thread().name)
+
+    request_finished.connect(finished, dispatch_uid="test-overflow-thread")
+    try:
+
+        async def scenario() -> tuple[int, bool]:
+            release = asyncio.Event()
+            slow = _get(handler, "/", cookie, hold=release)  # stops reading: its pooled thread stays taken
+            slow_task = asyncio.create_task(slow["run"]())
+            await asyncio.sleep(0.5)  # the slow request has its thread and is stuck sending
+            quick = _get(handler, "/", cookie)
+            await asyncio.wait_for(quick["run"](), timeout=30)  # served, not queued behind it
+            still_stuck = not slow_task.done()
+            release.set()
+            await slow_task
+            return quick["sent"]["status"], still_stuck
+
+        status, still_stuck = asyncio.run(scenario())
+    finally:
+        request_finished.disconnect(dispatch_uid="test-overflow-thread")
+        handler.close()
+    assert status == 200 and still_stuck
+    assert any(name.startswith("django-request-overflow") for name in threads)
+    assert any(name.startswith("django-request-") and "overflow" not in name for name in threads)

@@ -73,6 +73,9 @@ ASGI_APPLICATION = "config.asgi.application"
 # HTTP requests' sync code runs on at most this many long-lived threads per process (core/asgi.py),
 # each keeping its database connection for CONN_MAX_AGE seconds (config/settings/env.py).
 ASGI_THREADS = env.int("ASGI_THREADS", default=8)
+# A request that finds every one of them busy for this long runs on a thread of its own (Django's
+# usual way), so slow clients holding the pooled threads cannot stop the site.
+ASGI_THREAD_WAIT_S = env.float("ASGI_THREAD_WAIT_S", default=1.0)
 WSGI_APPLICATION = None
 
 TEMPLATES = [
