@@ -3,10 +3,7 @@ because only canteen.ledger (through the services) may write them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from canteen.models import (
     Account,
@@ -25,17 +22,7 @@ from canteen.models import (
     TopUp,
     Transaction,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 class MealPeriodInline(admin.TabularInline):

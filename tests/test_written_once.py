@@ -47,6 +47,12 @@ SECURITY_ONLY = "security/"
         ("the access event's shape", r"[\"']access\.decision[\"']", {"security/serializers.py"}),
         ("payer identification", r"\bpaycode_resolve\(", {"canteen/services/payer.py", "canteen/services/paycode.py"}),
         ("face to person", r"\bface_(match|identify)\(", {"security/faces/api.py"}),
+        (
+            "the read-only admin",
+            r"def has_change_permission\([^)]*\) -> bool:\n\s+return False\n\n"
+            r"\s+def has_delete_permission\([^)]*\) -> bool:\n\s+return False",
+            {"core/admin.py"},
+        ),
     ],
 )
 def test_written_once(what: str, pattern: str, owners: set[str]) -> None:

@@ -1,24 +1,10 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 
 from building.parking.messages import message_for
 from building.parking.models import ChargeSession, Lot, ParkingSession, ParkingSpace, Passage, Tariff, Vehicle
 from building.parking.plates import PlateError, validate
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Written only by the services (barrier, chargers, ledger): the admin shows, never edits."""
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Tariff)
@@ -64,20 +50,20 @@ class VehicleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParkingSession)
-class ParkingSessionAdmin(ReadOnly):
+class ParkingSessionAdmin(ReadOnlyAdmin):
     list_display = ("plate", "kind", "state", "entered_at", "exited_at", "fee_fen", "paid_fen", "payer", "flags")
     list_filter = ("state", "kind", "lot")
     search_fields = ("plate",)
 
 
 @admin.register(Passage)
-class PassageAdmin(ReadOnly):
+class PassageAdmin(ReadOnlyAdmin):
     list_display = ("at", "camera", "direction", "raw", "normalised", "matched", "match_reason", "action", "reason", "fee_fen")
     list_filter = ("action", "direction", "match_reason")
     search_fields = ("raw", "normalised", "matched")
 
 
 @admin.register(ChargeSession)
-class ChargeSessionAdmin(ReadOnly):
+class ChargeSessionAdmin(ReadOnlyAdmin):
     list_display = ("charger", "user", "state", "started_at", "stopped_at", "energy_wh", "resets", "fee_fen")
     list_filter = ("state",)

@@ -3,12 +3,10 @@ redemptions are read-only (points move only through the services and the ledger)
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from building.recycling.models import Drop, Good, Rate, RecyclingBin, Redemption
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Rate)
@@ -29,24 +27,13 @@ class GoodAdmin(admin.ModelAdmin):
     list_filter = ("site", "is_active")
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Drop)
-class DropAdmin(ReadOnly):
+class DropAdmin(ReadOnlyAdmin):
     list_display = ("dropped_at", "device", "user", "category", "weight_g", "status", "points", "reason")
     list_filter = ("status", "category", "site")
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnly):
+class RedemptionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "kind", "good", "points", "value_fen")
     list_filter = ("kind",)

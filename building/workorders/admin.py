@@ -13,6 +13,7 @@ from building.workorders.models import (
     WorkOrderEvent,
     WorkOrderPhoto,
 )
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(WorkCalendarDay)
@@ -69,19 +70,6 @@ class EvaluationAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
-    """The order's history, photos, paused clocks and breaches are written by the services only."""
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(CompanyMember)
 class CompanyMemberAdmin(admin.ModelAdmin):
     list_display = ["user", "company"]
@@ -89,24 +77,24 @@ class CompanyMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkOrderEvent)
-class WorkOrderEventAdmin(ReadOnly):
+class WorkOrderEventAdmin(ReadOnlyAdmin):
     list_display = ["order", "at", "actor", "action", "status"]
     list_filter = ["action"]
     search_fields = ["order__number", "text"]
 
 
 @admin.register(WorkOrderPhoto)
-class WorkOrderPhotoAdmin(ReadOnly):
+class WorkOrderPhotoAdmin(ReadOnlyAdmin):
     list_display = ["order", "kind", "width", "height", "uploaded_by", "uploaded_at"]
     list_filter = ["kind"]
 
 
 @admin.register(ClockPause)
-class ClockPauseAdmin(ReadOnly):
+class ClockPauseAdmin(ReadOnlyAdmin):
     list_display = ["order", "reason", "started_at", "ended_at"]
 
 
 @admin.register(Breach)
-class BreachAdmin(ReadOnly):
+class BreachAdmin(ReadOnlyAdmin):
     list_display = ["order", "kind", "due", "detected_at"]
     list_filter = ["kind"]

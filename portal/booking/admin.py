@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from portal.booking.models import Approval, Approver, Booking, Compartment, FeedToken, Invitation, Parcel, Resource, Series, Trip
 
 
@@ -32,17 +33,6 @@ class CompartmentAdmin(admin.ModelAdmin):
     list_filter = ["locker"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class ApprovalInline(admin.TabularInline):
     model = Approval
     extra = 0
@@ -54,7 +44,7 @@ class ApprovalInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnly):
+class BookingAdmin(ReadOnlyAdmin):
     list_display = ["resource", "user", "start", "end", "status", "stage", "fee_fen", "refunded"]
     list_filter = ["status", "resource__kind", "site"]
     search_fields = ["title", "user__username", "plate"]
@@ -63,36 +53,36 @@ class BookingAdmin(ReadOnly):
 
 
 @admin.register(Series)
-class SeriesAdmin(ReadOnly):
+class SeriesAdmin(ReadOnlyAdmin):
     list_display = ["title", "resource", "user", "rrule", "start"]
 
 
 @admin.register(Trip)
-class TripAdmin(ReadOnly):
+class TripAdmin(ReadOnlyAdmin):
     list_display = ["booking", "odometer_start_km", "odometer_end_km", "cost_fen", "recorded_at"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnly):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["visitor_name", "host", "start", "end", "plate", "arrived_at"]
     search_fields = ["visitor_name", "visitor_phone", "plate"]
 
 
 @admin.register(Parcel)
-class ParcelAdmin(ReadOnly):
+class ParcelAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "compartment", "state", "overdue", "registered_at", "picked_up_at"]
     list_filter = ["state", "overdue"]
 
 
 @admin.register(Approval)
-class ApprovalAdmin(ReadOnly):
+class ApprovalAdmin(ReadOnlyAdmin):
     list_display = ["booking", "stage", "approver", "approved", "reason", "at"]
     list_filter = ["stage", "approved"]
     search_fields = ["booking__title", "approver__username"]
 
 
 @admin.register(FeedToken)
-class FeedTokenAdmin(ReadOnly):
+class FeedTokenAdmin(ReadOnlyAdmin):
     """Who has a calendar feed; the secret itself is never shown. Deleting one kills the old URL
     (the person makes a new one on their calendar page)."""
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from security.monitoring.models import (
     Alarm,
     AlarmPolicy,
@@ -89,19 +90,6 @@ class PatrolRoundAdmin(admin.ModelAdmin):
     inlines = [PatrolVisitInline]
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History rows: written by the services only."""
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
 
 
