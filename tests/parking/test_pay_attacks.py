@@ -1,0 +1,45 @@
+"""An attacker's view of the visitor's Alipay payment: orders paid late, respelled plates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from building.parking import payments
+from building.parking.models import Lot, ParkingSession
+from canteen import ledger
+from canteen.alipay_sim import parse_request, sim_buyer_pays, trade_open
+from canteen.models import TopUp, Transaction
+from devices.simulator import SimDevice
+from tests.parking.conftest import read
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NOTIFY = "/pay/alipay/notify/"
+PLATE = "沪C12345"
+
+
+def test_an_order_opened_early_and_paid_hours_later_does_not_buy_the_whole_stay(camera: SimDevice, lot: Lot) -> None:
+    """Open an order 31 minutes after arrival (¥5 due), pay it at Alipay just before leaving 8 hours
+    later: the ¥5 is kept, but it paid for the first hour only, not for a grace from now."""
+    now = timezone.now()
+    session = ParkingSession.objects.create(  # a car the guard let in by hand, no payer
+        site=lot.site, lot=lot, plate=PLATE, kind="other", entered_at=now - timedelta(hours=8), flags=["manual"]
+    )
+    ticket = payments.ticket_for(session)
+    opened = payments.visitor_fee_order_create(ticket=ticket, at=now - timedelta(hours=8) + timedelta(minutes=31))
+    assert opened.topup.amount_fen == 500
+    params, biz = parse_request(urlsplit(opened.pay_url).query)
+    trade_open(params=params, biz=biz)
+    assert Client().post(NOTIFY, sim_buyer_pays(out_trade_no=opened.topup.out_trade_no)).content == b"success"
+    order = TopUp.objects.get(pk=opened.topup.pk)
+    assert order.status == TopUp.Status.PAID  # the money is kept, through the ledger once
+    assert Transaction.objects.filter(kind="parking_fee").count() == 1 and ledger.ledger_check()["ok"]
+
+    soon = timezone.now() + timedelta(minutes=1)
+    assert payments.ticket_lookup(ticket=ticket, at=soon).due_fen == 3500  # type: ignore[union-attr]
+    held = read(camera, PLATE, "out", at=soon)
+    assert (held["action"], held["fee_fen"]) == ("hold", 3500)  # 8 h: ¥40, ¥5 of it paid
