@@ -96,7 +96,7 @@ def ticket_for_plate(*, plate: str, at: datetime | None = None) -> Ticket | None
     """The parked car with a fee under this plate (as typed: normalised, never corrected)."""
     at = at or timezone.now()
     normalised = normalise(plate)[:10]
-    if not normalised:
+    if not normalised or not normalised.isprintable():  # a NUL or control character is no plate (PostgreSQL refuses NUL)
         return None
     session = (
         ParkingSession.objects.filter(

@@ -13,7 +13,7 @@ from building.parking import payments
 from building.parking.models import Lot, ParkingSession
 from canteen import ledger
 from canteen.alipay_sim import parse_request, sim_buyer_pays, trade_open
-from canteen.models import TopUp, Transaction
+from canteen.models import AlipayNotice, TopUp, Transaction
 from devices.simulator import SimDevice
 from tests.parking.conftest import read
 
@@ -43,3 +43,21 @@ def test_an_order_opened_early_and_paid_hours_later_does_not_buy_the_whole_stay(
     assert payments.ticket_lookup(ticket=ticket, at=soon).due_fen == 3500  # type: ignore[union-attr]
     held = read(camera, PLATE, "out", at=soon)
     assert (held["action"], held["fee_fen"]) == ("hold", 3500)  # 8 h: ¥40, ¥5 of it paid
+
+
+def test_a_nul_byte_in_the_plate_is_not_found_not_a_server_error(lot: Lot) -> None:
+    """PostgreSQL refuses NUL in text: the anonymous page must not hand it to the database."""
+    ParkingSession.objects.create(
+        site=lot.site, lot=lot, plate=PLATE, kind="other", entered_at=timezone.now() - timedelta(minutes=61)
+    )
+    answer = Client().post("/parking/pay/", {"plate": "沪C\x0012345"}, REMOTE_ADDR="10.250.0.1")
+    assert answer.status_code == 200 and "沪C12345" not in answer.content.decode().replace('value="沪C', "")
+    found = Client().post("/parking/pay/", {"plate": "沪c 12345"}, REMOTE_ADDR="10.250.0.1")
+    assert found.status_code == 302
+
+
+def test_a_notice_with_a_nul_byte_is_refused_and_recorded(lot: Lot) -> None:
+    answer = Client().post(NOTIFY, {"out_trade_no": "SO\x001", "trade_status": "TRADE_SUCCESS", "sign": "x\x00"})
+    assert answer.status_code == 200 and answer.content == b"failure"  # Alipay would retry; a forger learns nothing
+    notice = AlipayNotice.objects.get()
+    assert notice.verified is False and notice.outcome.startswith("rejected:")
