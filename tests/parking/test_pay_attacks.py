@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -61,3 +63,16 @@ def test_a_notice_with_a_nul_byte_is_refused_and_recorded(lot: Lot) -> None:
     assert answer.status_code == 200 and answer.content == b"failure"  # Alipay would retry; a forger learns nothing
     notice = AlipayNotice.objects.get()
     assert notice.verified is False and notice.outcome.startswith("rejected:")
+
+
+def test_trying_plates_from_many_ipv6_addresses_of_one_network_is_one_counter(lot: Lot, settings: object) -> None:
+    """An IPv6 client holds a whole /64: walking through its addresses must not reset the limit."""
+    settings.PARKING_PAY_RATE_PER_MINUTE = 3  # type: ignore[attr-defined]
+    network = f"2001:db8:{secrets.randbelow(0xFFFF):x}:{secrets.randbelow(0xFFFF):x}"  # a counter of its own
+    if time.time() % 60 > 50:  # the counter's window is the clock's minute: start the tries inside one
+        time.sleep(61 - time.time() % 60)
+    answers = [
+        Client().post("/parking/pay/", {"plate": f"京B1000{i}"}, REMOTE_ADDR=f"{network}::{i + 1:x}").status_code
+        for i in range(5)
+    ]
+    assert answers == [200, 200, 200, 429, 429]
