@@ -14,7 +14,7 @@ from devices.services import device_demo_ensure
 from security.models import AccessLog, Credential, Gate
 from security.services import access_zone_ensure
 from security.services.access import access_decide
-from security.services.credentials import code_hash, credential_issue
+from security.services.credentials import code_hash, credential_issue, legacy_code_hash
 
 GATES = [
     ("gate-lobby-1", "主楼大厅闸机1", "lobby"),
@@ -47,7 +47,8 @@ def demo_ensure(ctx: DemoContext) -> dict[str, object]:
 def _cards_and_history(site: Site, gates: list, people: list, *, now: datetime) -> dict[str, object]:
     for user in people:
         card = demo_card(user.employee_no)
-        if not Credential.objects.filter(code_sha256=code_hash(card)).exists():
+        # a card of a database seeded before the keyed hash is still stored with the plain one
+        if not Credential.objects.filter(code_sha256__in=(code_hash(card), legacy_code_hash(card))).exists():
             credential_issue(user=user, kind=Credential.Kind.CARD, code=card, actor="seed")
     if not AccessLog.objects.filter(site=site).exists():  # history once, on the first start
         _history(gates, [demo_card(u.employee_no) for u in people], now=now)

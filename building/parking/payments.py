@@ -24,7 +24,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from building.parking.fees import LEDGER_KIND, REVENUE, due_fen
+from building.parking.fees import LEDGER_KIND, REVENUE, Rates, due_fen, stay_fee
 from building.parking.models import ParkingSession
 from building.parking.plates import normalise
 from canteen import ledger
@@ -96,7 +96,7 @@ def ticket_for_plate(*, plate: str, at: datetime | None = None) -> Ticket | None
     """The parked car with a fee under this plate (as typed: normalised, never corrected)."""
     at = at or timezone.now()
     normalised = normalise(plate)[:10]
-    if not normalised:
+    if not normalised or not normalised.isprintable():  # a NUL or control character is no plate (PostgreSQL refuses NUL)
         return None
     session = (
         ParkingSession.objects.filter(
@@ -164,12 +164,18 @@ def _on_paid(order: TopUp, at: datetime) -> Transaction:
         session_id, paid_before = (int(part) for part in order.reference.split(":"))
     except ValueError as exc:
         raise PurposeRefused("bad_reference") from exc
-    session = ParkingSession.objects.select_for_update().filter(pk=session_id).first()
-    if session is None:
+    session = ParkingSession.objects.select_for_update(of=("self",)).select_related("lot__tariff").filter(pk=session_id).first()
+    if session is None or session.entered_at is None:
         raise PurposeRefused("not_found")
     if session.paid_fen != paid_before:  # paid meanwhile (host's wallet, another order): give it back
         raise PurposeRefused("already_paid")
     amount = order.amount_fen
+    # The amount is what was due when the order was opened. Paid later (an order left open for
+    # hours, paid just before leaving), it does not buy a grace from now: it counts as paid then,
+    # and the started hours since are due again.
+    stay = (min(at, session.exited_at or at) - session.entered_at).total_seconds()
+    covers_now = stay_fee(stay, Rates.of(session.lot.tariff)) <= paid_before + amount
+    paid_at = at if covers_now else min(at, order.created_at)
     posted = ledger.transaction_post(
         kind=LEDGER_KIND,
         key=f"alipay:{order.out_trade_no}",
@@ -179,7 +185,7 @@ def _on_paid(order: TopUp, at: datetime) -> Transaction:
         at=at,
     )
     session.paid_fen = paid_before + amount
-    session.paid_at = at
+    session.paid_at = paid_at
     session.payments += 1
     session.fee_fen = max(session.fee_fen, session.paid_fen)
     if "unpaid" in session.flags and session.paid_fen >= session.fee_fen:

@@ -79,6 +79,13 @@ class ParcelSerializer(serializers.ModelSerializer[Parcel]):
         fields = ["id", "locker", "compartment", "code", "state", "overdue", "carrier", "registered_at", "picked_up_at"]
 
 
+class DeskParcelSerializer(ParcelSerializer):
+    """The front desk's answer: no pickup code (the recipient's alone; the desk page withholds it too)."""
+
+    class Meta(ParcelSerializer.Meta):
+        fields = [f for f in ParcelSerializer.Meta.fields if f != "code"]
+
+
 class ParcelRequest(serializers.Serializer[dict[str, Any]]):
     recipient = serializers.CharField(max_length=150, help_text="username or employee number")
     locker = serializers.CharField(max_length=64, help_text="the locker's device id")
@@ -94,7 +101,7 @@ class ParcelListCreate(APIView):
     def get(self, request: Request) -> Response:
         return Response(ParcelSerializer(selectors.parcels_for_user(_user(request))[:100], many=True).data)
 
-    @extend_schema(request=ParcelRequest, responses={201: ParcelSerializer, **ACTION_ERRORS})
+    @extend_schema(request=ParcelRequest, responses={201: DeskParcelSerializer, **ACTION_ERRORS})
     def post(self, request: Request) -> Response:
         actor = _user(request)
         body = ParcelRequest(data=request.data)
@@ -118,4 +125,4 @@ class ParcelListCreate(APIView):
             )
         except BookingError as error:
             return error_response(error)
-        return Response(ParcelSerializer(parcel).data, status=status.HTTP_201_CREATED)
+        return Response(DeskParcelSerializer(parcel).data, status=status.HTTP_201_CREATED)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice, pairwise
@@ -29,9 +30,15 @@ from portal.models import User
 MAX_OCCURRENCES = 100
 
 
+# The separators building/parking/plates.py drops (the barrier's reads are normalised there):
+# both sides must store and compare the same string.
+PLATE_SEPARATORS = re.compile(r"[\s·•・.\-_*/|\u00b7\u2022\u2027\u2219\u22c5\u30fb]")
+
+
 def plate_normalise(plate: str | None) -> str:
-    """Upper case without separators ("京A·12345" -> "京A12345"): how plates are stored and compared."""
-    return re.sub(r"[\s·\-.•_]", "", plate or "").upper()[:16]
+    """As the barrier normalises a read: full-width folded (NFKC), upper case, without separators
+    ("京ａ·１２３４５" -> "京A12345"): how plates are stored and compared."""
+    return PLATE_SEPARATORS.sub("", unicodedata.normalize("NFKC", plate or "").upper())[:16]
 
 
 def my_bookings_url(booking: Booking) -> str:
