@@ -47,8 +47,11 @@ def approvers_of(booking: Booking) -> list[User]:
     if booking.stage == Stage.DEPARTMENT_HEAD:
         return _department_heads(booking.user)
     if booking.stage == Stage.VEHICLE_OFFICE:
+        # The vehicle office of the booking's site (an approver without a department belongs to
+        # their own site), and never the requester: nobody approves their own car.
         rows = Approver.objects.select_related("user").filter(role=Stage.VEHICLE_OFFICE, user__is_active=True)
-        return [a.user for a in rows.filter(Q(department__isnull=True) | Q(department__site=booking.site_id))]
+        here = Q(department__site=booking.site_id) | Q(department__isnull=True, user__site=booking.site_id)
+        return [a.user for a in rows.filter(here).exclude(user=booking.user_id)]
     return []
 
 

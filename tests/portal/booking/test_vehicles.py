@@ -96,3 +96,25 @@ def test_the_api_lists_what_waits_for_each_approver_and_a_days_slots(
     slots = api_for(li_ming).get(f"/api/booking/resources/{washer.pk}/slots/", {"date": f"{day:%Y-%m-%d}"}).json()
     assert len(slots) == 16 and all(s["free"] for s in slots)
     assert api_for(li_ming).get(f"/api/booking/resources/{washer.pk}/slots/", {"date": "9999-12-31"}).status_code == 400
+
+
+def test_the_vehicle_office_never_approves_its_own_car_nor_another_sites(site: Site, vehicle: Resource) -> None:
+    from tests.factories import SiteFactory
+
+    office: User = UserFactory(site=site, roles=["staff"])  # type: ignore[assignment]
+    approver_ensure(user=office, role=Stage.VEHICLE_OFFICE)
+    colleague: User = UserFactory(site=site, roles=["staff"])  # type: ignore[assignment]
+    approver_ensure(user=colleague, role=Stage.VEHICLE_OFFICE)
+    elsewhere: User = UserFactory(site=SiteFactory(), roles=["staff"])  # type: ignore[assignment]
+    approver_ensure(user=elsewhere, role=Stage.VEHICLE_OFFICE)  # no department: their own site's office
+    day = day_ahead(4)
+    body = {"resource": vehicle.pk, "start": at(day, 9).isoformat(), "end": at(day, 12).isoformat(), "title": "自用"}
+    pk = api_for(office).post("/api/booking/bookings/", body, content_type="application/json").json()["id"]
+
+    def approve(user: User) -> int:
+        return api_for(user).post(f"/api/booking/bookings/{pk}/approve/", {}, content_type="application/json").status_code
+
+    assert not elsewhere.notifications.filter(kind="booking.approval_needed").exists()
+    assert not office.notifications.filter(kind="booking.approval_needed").exists()
+    assert approve(elsewhere) in (403, 404) and approve(office) == 403
+    assert approve(colleague) == 200 and Booking.objects.get(pk=pk).status == "confirmed"
