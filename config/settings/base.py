@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.NulRefusingMiddleware",  # 400 for a NUL anywhere, before the session reads a cookie
     "portal.static_files.AsyncWhiteNoiseMiddleware",  # WhiteNoise, minus the per-request thread hop
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
