@@ -34,3 +34,14 @@ def client_ip(request: Any) -> str:
     if len(chain) < depth:
         return remote  # not through all our proxies (a direct hit, or a misconfiguration)
     return _valid(chain[-depth]) or remote
+
+
+def client_network(request: Any) -> str:
+    """What a per-address rate limit counts: the client's address, or for IPv6 its /64 (one
+    client, or one office LAN, holds a whole /64: walking through it must not reset a limit)."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)

@@ -2,7 +2,7 @@
 
 The rate limit is a fixed window counter in the Django cache (Redis in production, shared by
 every web process; per process in `make run`). It answers 429 with Retry-After; the client's
-address comes from core/client_ip.py (the configured trusted proxy depth).
+address comes from core/client_ip.py (the configured trusted proxy depth; an IPv6 client counts per /64).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.request import RawPostDataException
 
-from core.client_ip import client_ip
+from core.client_ip import client_network
 
 View = Callable[..., HttpResponseBase]
 
@@ -76,7 +76,7 @@ def bounded(
                     return _answer(request, "request body too large", 413)
             limit = int(getattr(settings, rate_setting, 0) or 0) if rate_setting else 0
             if limit and (request.method or "GET") not in ("GET", "HEAD", "OPTIONS"):
-                wait = rate_exceeded(scope=scope, key=client_ip(request), limit=limit, window_s=window_s)
+                wait = rate_exceeded(scope=scope, key=client_network(request), limit=limit, window_s=window_s)
                 if wait:
                     response = _answer(request, "too many requests", 429)
                     response["Retry-After"] = str(wait)

@@ -3,7 +3,6 @@ barrier page. Each view adapts the form and calls one service."""
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from building.parking.plates import PlateError
 from building.parking.services import VehicleError, session_pay, vehicle_register, vehicle_remove
 from building.parking.visitors import VisitorError, visitor_invite
 from canteen.ledger import LedgerError
-from core.client_ip import client_ip
+from core.client_ip import client_network
 from core.limits import bounded, rate_exceeded
 from devices.models import Device
 from portal.models import User
@@ -179,21 +178,11 @@ def guard_open(request: HttpRequest) -> HttpResponse:
 # --- A visitor pays their own fee (no account): the plate form and the ticket page ---
 
 
-def _pay_rate_key(request: HttpRequest) -> str:
-    """The client's address; for IPv6 its /64 (one client holds the whole network)."""
-    address = client_ip(request)
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
-
-
 def _pay_rate_exceeded(request: HttpRequest) -> bool:
     """Plate look-ups and orders per address (an IPv6 /64) and minute (PARKING_PAY_RATE_PER_MINUTE,
     10): trying plates to see who is parked is as slow as walking up to the barrier."""
     limit = int(getattr(settings, "PARKING_PAY_RATE_PER_MINUTE", 10) or 0)
-    return bool(limit) and bool(rate_exceeded(scope="parking-pay", key=_pay_rate_key(request), limit=limit, window_s=60))
+    return bool(limit) and bool(rate_exceeded(scope="parking-pay", key=client_network(request), limit=limit, window_s=60))
 
 
 @bounded(scope="parking-pay-body", max_body=2048)
