@@ -32,16 +32,20 @@ def _rows(html: str) -> list[str]:
     return re.findall(r'<a class="list-item" href="([^"]+)"', html.split('data-testid="service-list"', 1)[1].split("</ul>", 1)[0])
 
 
+def _seen(client: Client) -> tuple[list[str], list[str]]:
+    return _work(client.get("/").content.decode()), _rows(client.get("/services/").content.decode())
+
+
 @pytest.mark.django_db
 def test_people_with_other_permissions_each_see_their_own_tiles(li_ming: User, liu_cashier: User, chen_guard: User) -> None:
     clients = {u.username: _client(u) for u in (li_ming, liu_cashier, chen_guard)}
-    first = {name: (_work(c.get("/").content.decode()), _rows(c.get("/services/").content.decode())) for name, c in clients.items()}
+    first = {name: _seen(client) for name, client in clients.items()}
     assert first[li_ming.username][0] == [] and "till" in first[liu_cashier.username][0]
     assert "panel" in first[chen_guard.username][0] and "till" not in first[chen_guard.username][0]
     assert len({tuple(rows) for _work_keys, rows in first.values()}) == 3
     for _ in range(2):  # in turns, every entry warm: each still gets exactly their own
         for name, client in clients.items():
-            assert (_work(client.get("/").content.decode()), _rows(client.get("/services/").content.decode())) == first[name]
+            assert _seen(client) == first[name]
 
 
 @pytest.mark.django_db
