@@ -14,6 +14,7 @@ from django.core.signals import setting_changed
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape, format_html, json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -179,10 +180,12 @@ def _rendered(name: str, language: str, items: tuple[TileItem, ...], work: bool,
 
 
 def _forget(**kwargs: Any) -> None:
-    """Tests override settings (static storage, languages, URLconf): nothing kept outlives them."""
+    """Tests override settings (static storage, languages, URLconf), `make dev` reloads edited
+    templates without a restart: nothing kept outlives either."""
     for cached in (_static_cached, _nav_links, _language_options, _ui_strings_script, _rendered, _icon_html):
         cached.cache_clear()
     _sprite_url.cache_clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="portal-ui-rendered-once")
+file_changed.connect(_forget, dispatch_uid="portal-ui-rendered-once")  # returns None: Django still decides on a restart
