@@ -70,6 +70,17 @@ def with_cached_permissions(user: Any) -> Any:
     return user
 
 
+def permission_test(user: Any) -> Callable[[str], bool]:
+    """`user.has_perm` for many permissions in a row (the home page's tiles ask ~50 times): the
+    same answers, from one union of the backends' sets instead of a walk over the backends per
+    permission. As Django: an active superuser has every permission, an inactive user none."""
+    if not getattr(user, "is_active", False):
+        return lambda perm: False
+    if getattr(user, "is_superuser", False):
+        return lambda perm: True
+    return user.get_all_permissions().__contains__
+
+
 class CachedPermissionsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
+from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
@@ -21,12 +23,26 @@ class Tab:
     @property
     def url(self) -> str:
         # Every page asks 12 times (two tab bars and the active tab): reverse once per URLconf and prefix.
-        return _reverse_cached(self.url_name, get_urlconf(), get_script_prefix())
+        return reverse_once(self.url_name)
+
+
+def reverse_once(url_name: str) -> str:
+    """reverse() of an argument-less URL name, once per URLconf and script prefix (the tab bar's
+    and the tiles' links, a dozen and more a page)."""
+    return _reverse_cached(url_name, get_urlconf(), get_script_prefix())
 
 
 @cache
 def _reverse_cached(url_name: str, urlconf: str | None, prefix: str) -> str:
     return reverse(url_name, urlconf=urlconf)
+
+
+def _forget(setting: str = "", **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":  # the key's urlconf is None outside a request: it would outlive the override
+        _reverse_cached.cache_clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="portal-reverse-once")
 
 
 # WeChat / H5 convention: four tabs, 首页 / 服务 / 消息 / 我的.
@@ -46,9 +62,12 @@ def active_tab(path: str) -> str:
     return "services"
 
 
+UI_STRINGS = {"ok": _("OK"), "cancel": _("Cancel"), "confirm_title": _("Please confirm")}
+
+
 def ui(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_tabs": TABS,
         "nav_active": active_tab(request.path),
-        "ui_strings": {"ok": _("OK"), "cancel": _("Cancel"), "confirm_title": _("Please confirm")},
+        "ui_strings": UI_STRINGS,
     }

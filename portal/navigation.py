@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.perm_cache import permission_test
 from core.registry import Tile, tiles
+from portal.context_processors import reverse_once
 
 ROLE_TITLES = {
     "staff": _("Staff"),
@@ -38,17 +40,17 @@ class WorkLink:
 
 def _url(tile: Tile) -> str | None:
     try:
-        url = reverse(tile.url_name)
+        url = reverse_once(tile.url_name)
     except NoReverseMatch:  # refused at start-up by the registry's check; never a broken home page
         return None
     return f"{url}#{tile.fragment}" if tile.fragment else url
 
 
 def work_for(user: object) -> list[WorkLink]:
-    """The work tiles this user may use, in the tiles' order (cheap: Django caches perms per request)."""
-    has_perm = getattr(user, "has_perm", None)
-    if has_perm is None or not getattr(user, "is_authenticated", False):
+    """The work tiles this user may use, in the tiles' order."""
+    if getattr(user, "has_perm", None) is None or not getattr(user, "is_authenticated", False):
         return []
+    has_perm = permission_test(user)
     return [
         WorkLink(t.key, t.title, t.description, t.icon, _url(t))
         for t in tiles()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import Promise
 
+from core.perm_cache import permission_test
 from core.registry import tiles
+from portal.context_processors import reverse_once
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,11 @@ class PortalService:
 
 
 def portal_services_for(user: object) -> list[PortalService]:
-    has_perm = getattr(user, "has_perm", None)
-    if has_perm is None:
+    if getattr(user, "has_perm", None) is None:
         return []
+    has_perm = permission_test(user)
     return [
-        PortalService(t.key, t.title, t.description, t.icon, reverse(t.url_name), t.group)
+        PortalService(t.key, t.title, t.description, t.icon, reverse_once(t.url_name), t.group)
         for t in tiles()
         if has_perm(t.permission)
     ]
