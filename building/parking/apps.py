@@ -34,3 +34,19 @@ class ParkingConfig(DomainConfig):
     urls = (("parking/", "building.parking.urls"), ("api/parking/", "building.parking.api_urls"))
     demo = "building.parking.demo.demo_ensure"
     personal_data = "building.parking.selectors.personal_data"
+
+    def ready(self) -> None:
+        super().ready()
+        # An invitation's plate (portal.booking) is checked against GA 36-2018, with our sentences.
+        from building.parking.messages import message_for
+        from building.parking.plates import PlateError, validate
+        from portal.booking.plates import plate_validator_register
+
+        def plate_check(raw: str) -> str:
+            try:
+                validate(raw)
+            except PlateError as exc:
+                return message_for(exc.code)
+            return ""
+
+        plate_validator_register("parking", plate_check)

@@ -18,5 +18,8 @@ urlpatterns = [
     path("calendar.ics", api.CalendarFeed.as_view(), name="api-booking-calendar"),
     path("feed/", api.FeedReset.as_view(), name="api-booking-feed"),
     path("invitations/", api_visitors.InvitationListCreate.as_view(), name="api-booking-invitations"),
+    path(
+        "invitations/<int:invitation_id>/cancel/", api_visitors.InvitationCancel.as_view(), name="api-booking-invitation-cancel"
+    ),
     path("parcels/", api_visitors.ParcelListCreate.as_view(), name="api-booking-parcels"),
 ]

@@ -13,11 +13,11 @@ from rest_framework.views import APIView
 
 from devices.models import Device
 from portal.booking import selectors
-from portal.booking.api import ACTION_ERRORS, CanBook, HasPerm, error_response
+from portal.booking.api import ACTION_ERRORS, CanBook, HasPerm, Reason, _reason, error_response, not_found
 from portal.booking.errors import BookingError
 from portal.booking.models import Invitation, Parcel
 from portal.booking.services.lockers import parcel_register
-from portal.booking.services.visitors import invitation_create
+from portal.booking.services.visitors import invitation_cancel, invitation_create
 from portal.models import User
 
 
@@ -33,7 +33,7 @@ class CanRegisterParcel(HasPerm):
 class InvitationSerializer(serializers.ModelSerializer[Invitation]):
     class Meta:
         model = Invitation
-        fields = ["id", "visitor_name", "visitor_phone", "start", "end", "plate", "parking", "arrived_at"]
+        fields = ["id", "visitor_name", "visitor_phone", "start", "end", "plate", "parking", "arrived_at", "cancelled_at"]
 
 
 class InvitationRequest(serializers.Serializer[dict[str, Any]]):
@@ -68,6 +68,25 @@ class InvitationListCreate(APIView):
         return Response(
             {"invitation": InvitationSerializer(result.invitation).data, "qr": result.qr}, status=status.HTTP_201_CREATED
         )
+
+
+class InvitationCancel(APIView):
+    """The host (or the site manager) calls the visit off: the pass stops opening gates, the
+    parking space is free again. Twice answers 200 with it unchanged; someone else's is a 404."""
+
+    permission_classes = [CanBook]
+
+    @extend_schema(request=Reason, responses={200: InvitationSerializer, **ACTION_ERRORS})
+    def post(self, request: Request, invitation_id: int) -> Response:
+        user = _user(request)
+        invitation = selectors.invitation_for_user(user, invitation_id)
+        if invitation is None:
+            return not_found()
+        try:
+            invitation = invitation_cancel(invitation=invitation, actor=user, reason=_reason(request))
+        except BookingError as error:
+            return error_response(error)
+        return Response(InvitationSerializer(invitation).data)
 
 
 class ParcelSerializer(serializers.ModelSerializer[Parcel]):

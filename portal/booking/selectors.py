@@ -192,6 +192,17 @@ def invitations_for_user(user: User) -> QuerySet[Invitation]:
     return Invitation.objects.filter(host=user).select_related("parking").order_by("-start")
 
 
+def invitation_for_user(user: User, pk: int | str) -> Invitation | None:
+    """The host's own invitation; the site manager (security.manage_access, who also oversees the
+    site's visitor passes) any invitation of their site."""
+    if not str(pk).isdigit():
+        return None
+    rows = Invitation.objects.select_related("visitor_pass", "parking").filter(pk=pk)
+    if user.is_active and user.has_perm("security.manage_access"):
+        return rows.filter(Q(host=user) | Q(site_id=user.site_id or 0)).first()
+    return rows.filter(host=user).first()
+
+
 def parcels_for_user(user: User) -> QuerySet[Parcel]:
     return Parcel.objects.filter(recipient=user).select_related("compartment", "compartment__locker")
 

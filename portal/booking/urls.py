@@ -18,6 +18,7 @@ urlpatterns = [
     path("feeds/<slug:token>.ics", views.person_feed, name="feed"),  # token_urlsafe: a slug
     path("feeds/rooms/<slug:token>.ics", views.room_feed, name="room_feed"),
     path("visitors/", views.invitations, name="invitations"),
+    path("visitors/<int:invitation_id>/cancel/", views.invitation_cancel_view, name="invitation_cancel"),
     path("parcels/", views.parcels, name="parcels"),
     path("office/", views_office.office_home, name="office_home"),
     path("office/<str:category>/", views_office.office, name="office"),

@@ -20,7 +20,7 @@ from portal.booking.ical import calendar_ics
 from portal.booking.models import Booking, FeedToken, Resource, ResourceKind
 from portal.booking.rules import TZ, local
 from portal.booking.services import booking_cancel, booking_check_in, booking_create, booking_resubmit, feed_token_reset
-from portal.booking.services.visitors import invitation_create
+from portal.booking.services.visitors import invitation_cancel, invitation_create
 from portal.models import User
 from security.qr import qr_svg
 
@@ -290,8 +290,27 @@ def invitations(request: HttpRequest) -> HttpResponse:
             qr = qr_svg(result.qr)
             form = InvitationForm(initial={"day": timezone.localdate()})
     return render(
-        request, "booking/invitations.html", {"form": form, "qr": qr, "invitations": selectors.invitations_for_user(user)[:50]}
+        request,
+        "booking/invitations.html",
+        {"form": form, "qr": qr, "invitations": selectors.invitations_for_user(user)[:50], "now": timezone.now()},
     )
+
+
+@login_required
+@permission_required(BOOK, raise_exception=True)
+@require_POST
+def invitation_cancel_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    user = _user(request)
+    invitation = selectors.invitation_for_user(user, invitation_id)
+    if invitation is None:
+        raise Http404
+    try:
+        invitation_cancel(invitation=invitation, actor=user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Invitation cancelled. The pass no longer opens the gates."))
+    return redirect("booking:invitations")
 
 
 @login_required

@@ -284,13 +284,23 @@ def visitor_pass_create_in_transaction(
 
 
 def visitor_pass_revoke(*, visitor_pass: VisitorPass, actor: User) -> VisitorPass:
-    """The host, or a guard / manager of the pass's site (visitor_passes_for_user), revokes it."""
+    """The host, or a guard / manager of the pass's site (visitor_passes_for_user), revokes it.
+    An entry point (its own durable transaction); inside a caller's transaction (an invitation
+    being cancelled): visitor_pass_revoke_in_transaction."""
+    with transaction.atomic(durable=True):
+        return visitor_pass_revoke_in_transaction(visitor_pass=visitor_pass, actor=actor)
+
+
+def visitor_pass_revoke_in_transaction(*, visitor_pass: VisitorPass, actor: User) -> VisitorPass:
+    """visitor_pass_revoke as a step of the caller's transaction: the pass is revoked only if the
+    caller commits. Raises VisitorPassError("not_allowed") before writing anything."""
     from security.selectors import visitor_passes_for_user
 
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("visitor_pass_revoke_in_transaction runs inside the caller's transaction; call visitor_pass_revoke")
     if not visitor_passes_for_user(actor).filter(pk=visitor_pass.pk).exists():
         raise VisitorPassError("not_allowed")
-    with transaction.atomic(durable=True):
-        visitor_pass.revoked = True
-        visitor_pass.save(update_fields=["revoked"])
-        audit_log(action="security.visitor_pass.revoke", actor=actor, target=visitor_pass)
+    visitor_pass.revoked = True
+    visitor_pass.save(update_fields=["revoked"])
+    audit_log(action="security.visitor_pass.revoke", actor=actor, target=visitor_pass)
     return visitor_pass

@@ -28,6 +28,8 @@ class Invitation(models.Model):
         Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("visitor parking")
     )
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:

@@ -6,6 +6,7 @@ from portal.booking.errors import BookingError
 from portal.booking.services.approvals import booking_approve, booking_reject, booking_resubmit, trip_record
 from portal.booking.services.bookings import (
     booking_cancel,
+    booking_cancel_in_transaction,
     booking_check_in,
     booking_create,
     booking_create_in_transaction,
@@ -21,6 +22,7 @@ __all__ = [
     "BookingError",
     "booking_approve",
     "booking_cancel",
+    "booking_cancel_in_transaction",
     "booking_check_in",
     "booking_create",
     "booking_create_in_transaction",

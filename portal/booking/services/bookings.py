@@ -260,18 +260,28 @@ def _cancel_locked(booking: Booking, *, actor: User | str, reason: str, now: dat
 def booking_cancel(*, booking: Booking, actor: User, reason: str = "", at: datetime | None = None) -> Booking:
     """Free the slot. A paid slot cancelled before its start is refunded (once). Cancelling a
     cancelled booking again answers it unchanged."""
-    now = at or timezone.now()
     with transaction.atomic(durable=True):
-        locked = Booking.objects.select_for_update(of=("self",)).select_related("resource", "user").get(pk=booking.pk)
-        if locked.status == Status.CANCELLED:
-            return locked
-        if locked.status not in ACTIVE:
-            raise BookingError(
-                "state", _("This booking is %(status)s and cannot be cancelled.") % {"status": locked.get_status_display()}
-            )
-        if locked.end <= now:
-            raise BookingError("state", _("This booking is already over."))
-        _cancel_locked(locked, actor=actor, reason=reason, now=now)
+        return booking_cancel_in_transaction(booking=booking, actor=actor, reason=reason, at=at)
+
+
+def booking_cancel_in_transaction(
+    *, booking: Booking, actor: User | str, reason: str = "", at: datetime | None = None
+) -> Booking:
+    """booking_cancel as a step of the caller's transaction (an invitation being cancelled): the
+    slot is free only if the caller commits. Raises BookingError before writing anything."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("booking_cancel_in_transaction runs inside the caller's transaction; call booking_cancel")
+    now = at or timezone.now()
+    locked = Booking.objects.select_for_update(of=("self",)).select_related("resource", "user").get(pk=booking.pk)
+    if locked.status == Status.CANCELLED:
+        return locked
+    if locked.status not in ACTIVE:
+        raise BookingError(
+            "state", _("This booking is %(status)s and cannot be cancelled.") % {"status": locked.get_status_display()}
+        )
+    if locked.end <= now:
+        raise BookingError("state", _("This booking is already over."))
+    _cancel_locked(locked, actor=actor, reason=reason, now=now)
     return locked
 
 

@@ -16,15 +16,21 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_log
 from portal.booking.errors import BookingError, invalid
-from portal.booking.models import Booking, Invitation, Resource, ResourceKind
+from portal.booking.models import ACTIVE, Booking, Invitation, Resource, ResourceKind
 from portal.booking.notify import notify
+from portal.booking.plates import plate_problem
 from portal.booking.rules import PAST_GRACE, aware, local
-from portal.booking.services.bookings import booking_create_in_transaction, plate_normalise
+from portal.booking.services.bookings import booking_cancel_in_transaction, booking_create_in_transaction, plate_normalise
 from portal.booking.services.writes import serialized_transaction
 from portal.models import User
 from security.models import AccessZone
 from security.selectors import zones_for_host
-from security.services.credentials import VisitorPassError, visitor_pass_create_in_transaction, visitor_pass_max_span
+from security.services.credentials import (
+    VisitorPassError,
+    visitor_pass_create_in_transaction,
+    visitor_pass_max_span,
+    visitor_pass_revoke_in_transaction,
+)
 
 log = logging.getLogger(__name__)
 PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
@@ -99,6 +105,12 @@ def invitation_create(
     if zone is None:
         raise BookingError("not_allowed", _("You can invite visitors only into areas you may enter yourself."))
     normalised = plate_normalise(plate)
+    if normalised:
+        # What a real plate looks like is contributed (building/parking registers GA 36-2018);
+        # without a validator only the normalisation above applies.
+        problem = plate_problem(plate or "")
+        if problem:
+            raise invalid("plate", problem)
     # One transaction: the pass, the parking space and the invitation (with the host's notice)
     # commit together or not at all; the notice's live push and any device command leave on commit.
     with serialized_transaction():
@@ -136,6 +148,42 @@ def invitation_create(
             target=invitation,
         )
     return InvitationResult(invitation, issued.qr)
+
+
+def invitation_cancel(*, invitation: Invitation, actor: User, reason: str = "", at: datetime | None = None) -> Invitation:
+    """Call the visit off, in one transaction: security revokes the pass (the gates refuse it from
+    now on), the visitor-parking booking (if any, still active) is cancelled through the engine and
+    its space is free again, the invitation is marked cancelled and audited; nobody is notified.
+    The host or the site manager (invitation_for_user scopes the lookup; security checks the pass
+    again). A visitor who already arrived can still be cancelled until the end of the window (the
+    pass stops opening gates for the rest of it); an invitation whose window is over cannot.
+    Cancelling a cancelled invitation answers it unchanged."""
+    now = at or timezone.now()
+    with serialized_transaction():
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related("visitor_pass", "parking").get(
+            pk=invitation.pk
+        )
+        if locked.cancelled_at is not None:
+            return locked
+        if locked.end <= now:
+            raise BookingError("state", _("This visit is already over."))
+        if not locked.visitor_pass.revoked:
+            try:
+                visitor_pass_revoke_in_transaction(visitor_pass=locked.visitor_pass, actor=actor)
+            except VisitorPassError as exc:
+                raise BookingError("not_allowed", _("Only the host or the site manager can cancel this invitation.")) from exc
+        if locked.parking is not None and locked.parking.status in ACTIVE and locked.parking.end > now:
+            booking_cancel_in_transaction(booking=locked.parking, actor=actor, reason="invitation cancelled", at=now)
+        locked.cancelled_at = now
+        locked.cancel_reason = reason.strip()[:200]
+        locked.save(update_fields=["cancelled_at", "cancel_reason"])
+        audit_log(
+            action="booking.invitation.cancel",
+            actor=actor,
+            target=locked,
+            data={"pass": locked.visitor_pass_id, "parking": locked.parking_id, "reason": locked.cancel_reason},
+        )
+    return locked
 
 
 def visitor_arrival_record(*, visitor_pass_id: int, at: datetime) -> Invitation | None:
