@@ -145,8 +145,8 @@ def test_the_page_has_a_confirmed_cancel_button_and_cancels(site: Site, li_ming:
     assert response.status_code == 200
     assert Invitation.objects.get(pk=invitation_id).cancelled_at is not None
     assert 'data-testid="invitation-cancelled"' in response.content.decode()
-    parking = Invitation.objects.get(pk=invitation_id).parking
-    assert parking is not None and Booking.objects.get(pk=parking.pk).status == "cancelled"
+    held = Invitation.objects.get(pk=invitation_id).parking
+    assert held is not None and Booking.objects.get(pk=held.pk).status == "cancelled"
 
 
 @pytest.mark.django_db(transaction=True)
