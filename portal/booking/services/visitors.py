@@ -186,6 +186,30 @@ def invitation_cancel(*, invitation: Invitation, actor: User, reason: str = "", 
     return locked
 
 
+def invitation_release_for_revoked_pass(*, visitor_pass_id: int, at: datetime | None = None) -> Invitation | None:
+    """A guard or manager revoked the pass on security's own page: the visit is off, so the
+    invitation is marked cancelled and its visitor-parking space freed, as invitation_cancel would.
+    Runs after the revoke committed (portal/booking/receivers.py); an invitation already cancelled
+    (the usual way, which revokes the pass itself) or already over is left as it is."""
+    now = at or timezone.now()
+    with serialized_transaction():
+        locked = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("parking")
+            .filter(visitor_pass_id=visitor_pass_id, cancelled_at__isnull=True, end__gt=now)
+            .first()
+        )
+        if locked is None:
+            return None
+        if locked.parking is not None and locked.parking.status in ACTIVE and locked.parking.end > now:
+            booking_cancel_in_transaction(booking=locked.parking, actor="security", reason="visitor pass revoked", at=now)
+        locked.cancelled_at = now
+        locked.cancel_reason = "visitor pass revoked"
+        locked.save(update_fields=["cancelled_at", "cancel_reason"])
+        audit_log(action="booking.invitation.pass_revoked", actor="security", target=locked, data={"pass": visitor_pass_id})
+    return locked
+
+
 def visitor_arrival_record(*, visitor_pass_id: int, at: datetime) -> Invitation | None:
     """A gate opened for the pass: remember the first arrival and tell the host (once)."""
     with transaction.atomic(durable=True):

@@ -162,3 +162,30 @@ def test_the_in_transaction_steps_refuse_to_run_alone_and_securitys_revoke_keeps
         visitor_pass_revoke_in_transaction(visitor_pass=issued.visitor_pass, actor=li_ming)
     visitor_pass_revoke(visitor_pass=issued.visitor_pass, actor=li_ming)
     assert VisitorPass.objects.get(pk=issued.visitor_pass.pk).revoked
+
+
+def test_a_pass_revoked_on_securitys_page_calls_the_visit_off(
+    site: Site,
+    li_ming: User,
+    chen_guard: User,
+    zhang_li: User,
+    parking: Resource,
+    gate: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The guard revokes the pass where guards do (security's visitor page): the invitation is marked
+    cancelled and its parking space freed, as if the host had cancelled it."""
+    start = timezone.now() + timedelta(minutes=5)
+    created = invite(api_for(li_ming), start)
+    invitation_id = created["invitation"]["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor_pass_revoke(visitor_pass=VisitorPass.objects.get(invitation__pk=invitation_id), actor=chen_guard)
+
+    invitation = Invitation.objects.select_related("parking").get(pk=invitation_id)
+    assert invitation.cancelled_at is not None and invitation.cancel_reason == "visitor pass revoked"
+    assert invitation.parking is not None and invitation.parking.status == "cancelled"
+    taken = booking_create(
+        user=zhang_li, resource=parking, start=start, end=start + timedelta(hours=3), title="x", plate="沪B12345"
+    )
+    assert taken.status == "confirmed"
+    assert AuditLog.objects.filter(action="booking.invitation.pass_revoked").count() == 1
