@@ -21,7 +21,15 @@ def personal_data(user: User) -> dict[str, Any]:
             for b in Booking.objects.filter(user=user).select_related("resource")
         ],
         "invitations": [
-            {"visitor": i.visitor_name, "phone": i.visitor_phone, "start": i.start.isoformat(), "plate": i.plate}
+            {
+                "visitor": i.visitor_name,
+                "phone": i.visitor_phone,
+                "start": i.start.isoformat(),
+                "end": i.end.isoformat(),
+                "plate": i.plate,
+                "arrived_at": i.arrived_at.isoformat() if i.arrived_at else None,
+                "cancelled_at": i.cancelled_at.isoformat() if i.cancelled_at else None,
+            }
             for i in Invitation.objects.filter(host=user)
         ],
         "parcels": [
