@@ -143,9 +143,7 @@ def device_seen(*, device: Device, at: datetime) -> None:
     process (the row is hot: one per message otherwise)."""
     with _seen_lock:
         last = _last_seen_write.get(device.pk)
-        # The mark alone is not enough: a device row this process has never seen written (a new
-        # row, or one whose id an emptied table handed out again) has no last_seen_at yet.
-        if last is not None and device.last_seen_at is not None and timedelta(0) <= at - last < SEEN_RESOLUTION:
+        if last is not None and timedelta(0) <= at - last < SEEN_RESOLUTION:
             return
         _last_seen_write[device.pk] = at
     # Usually already online: one UPDATE that matches nothing, then the timestamp.

@@ -35,6 +35,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[SELENIUM_ERRORS]))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_device_memory() -> None:
+    """The bridge's per-process memory (presence write marks, the device cache) is keyed by ids
+    that an emptied test database hands out again; each test starts without the last one's."""
+    from devices.registry_cache import forget
+    from devices.services import presence_marks_forget
+
+    presence_marks_forget()
+    forget()
+
+
 def needs(condition: bool, what: str) -> None:
     """Skip locally when a real dependency is missing; in CI that is a failure, never a skip."""
     if condition:
