@@ -123,9 +123,9 @@ class CalendarEntry:
 
 def _calendar_week(rows: QuerySet[Booking], *, start: date, days: int, resource_first: bool) -> list[dict[str, Any]]:
     """Rows grouped per local day; read as plain values (a busy week is a few hundred rows, and
-    model instances with their users would cost more than the rest of the page)."""
-    from django.utils.timezone import localtime
-
+    model instances with their users would cost more than the rest of the page). Times in the
+    current zone, taken once (django's localtime() per value looks it up every time)."""
+    zone = dj_timezone.get_current_timezone()
     by_day: list[dict[str, Any]] = [{"day": start + timedelta(days=i), "bookings": []} for i in range(days)]
     fields = ("status", "title", "start", "end", "resource__name", "user__username", "user__last_name", "user__first_name")
     for status, title, begin, end, resource_name, username, last_name, first_name in rows.values_list(*fields):
@@ -133,7 +133,8 @@ def _calendar_week(rows: QuerySet[Booking], *, start: date, days: int, resource_
         if 0 <= index < days:
             person = f"{last_name}{first_name}".strip() or username  # User.__str__
             label = f"{resource_name} · {title}" if resource_first else f"{title} · {person}"
-            times = f"{localtime(begin):%H:%M}–{localtime(end):%H:%M}"
+            begin, end = begin.astimezone(zone), end.astimezone(zone)
+            times = f"{begin.hour:02d}:{begin.minute:02d}–{end.hour:02d}:{end.minute:02d}"  # %H:%M–%H:%M
             by_day[index]["bookings"].append(CalendarEntry(status, times, label))
     return by_day
 
