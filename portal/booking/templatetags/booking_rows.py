@@ -24,7 +24,9 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import get_current_timezone
 from django.utils.translation import get_language, gettext
 
+from core.money import format_fen
 from portal.booking.models.bookings import Stage, Status
+from portal.booking.selectors import BookingRow
 
 register = template.Library()
 
@@ -108,8 +110,8 @@ _CHECK_IN = (
 
 
 @register.simple_tag(takes_context=True)
-def upcoming_rows(context: template.Context, bookings: Sequence[Any]) -> SafeString:
-    """My bookings' upcoming list: one <li> per booking (with select_related resource), or the empty line."""
+def upcoming_rows(context: template.Context, bookings: Sequence[BookingRow]) -> SafeString:
+    """My bookings' upcoming list (selectors.booking_rows_for_user): one <li> per booking, or the empty line."""
     words = _words(get_language())
     if not bookings:
         return SafeString(f'\n  <li class="empty">{words.no_upcoming}</li>\n  ')
@@ -118,22 +120,22 @@ def upcoming_rows(context: template.Context, bookings: Sequence[Any]) -> SafeStr
     check_head, check_tail = _url("booking:check_in")
     rows = []
     for b in bookings:
-        status, resource = b.status, b.resource
+        status = b.status
         extra = f" · {words.stage.get(b.stage, _escape(b.stage))}" if b.stage else ""
         if b.checked_in_at:
             extra += f" · {words.checked_in}"
         fee = ""
         if b.fee_fen:
-            fee = f" · {_escape(b.fee)}" + (f" ({words.refunded})" if b.refunded else "")
+            fee = f" · {_escape(format_fen(b.fee_fen))}" + (f" ({words.refunded})" if b.refunded else "")
         check_in = ""
-        if resource.kind == "room" and status == "confirmed" and not b.checked_in_at:
+        if b.resource_kind == "room" and status == "confirmed" and not b.checked_in_at:
             check_in = _CHECK_IN.format(url=f"{check_head}{b.pk}{check_tail}", csrf=csrf, label=words.check_in)
         start = b.start.astimezone(zone)
         rows.append(
             _UPCOMING.format(
                 pk=b.pk,
                 status=_escape(status),
-                resource=_escape(resource.name),
+                resource=_escape(b.resource_name),
                 title=_escape(b.title),
                 iso=start.isoformat(),
                 start=_minutes(start, zone),
@@ -159,7 +161,7 @@ _REJECTED = (
 
 
 @register.simple_tag(takes_context=True)
-def past_rows(context: template.Context, bookings: Iterable[Any]) -> SafeString:
+def past_rows(context: template.Context, bookings: Iterable[BookingRow]) -> SafeString:
     """My bookings' earlier list; a rejected one with its reason offers to ask again."""
     words = _words(get_language())
     csrf, zone = _csrf_field(context), get_current_timezone()
@@ -171,7 +173,7 @@ def past_rows(context: template.Context, bookings: Iterable[Any]) -> SafeString:
             url = f"{head}{b.pk}{tail}"
             rejected = _REJECTED.format(reason=words.reason, text=_escape(b.reason), url=url, csrf=csrf, label=words.ask_again)
         label = words.status.get(b.status, _escape(b.status))
-        name, start = _escape(b.resource.name), _minutes(b.start, zone)
+        name, start = _escape(b.resource_name), _minutes(b.start, zone)
         rows.append(_PAST.format(pk=b.pk, status=_escape(b.status), resource=name, start=start, label=label, rejected=rejected))
     return SafeString("".join(rows))
 
@@ -185,7 +187,8 @@ def calendar_days(days: Iterable[dict[str, Any]]) -> SafeString:
     out = []
     for day in days:
         entries = "".join(
-            f'<li data-status="{_escape(e.status)}"><time>{_escape(e.times)}</time> {_escape(e.label)}</li>' for e in day["bookings"]
+            f'<li data-status="{_escape(e.status)}"><time>{_escape(e.times)}</time> {_escape(e.label)}</li>'
+            for e in day["bookings"]
         )
         heading = _escape(formats.date_format(day["day"], "m-d D"))
         out.append(f"\n  <li><h2>{heading}</h2>\n    <ul>{entries or _NO_ENTRY}</ul>\n  </li>\n  ")
