@@ -153,12 +153,16 @@ def _calendar_week(rows: QuerySet[Booking], *, start: date, days: int, resource_
     current zone, taken once (django's localtime() per value looks it up every time)."""
     zone = dj_timezone.get_current_timezone()
     by_day: list[dict[str, Any]] = [{"day": start + timedelta(days=i), "bookings": []} for i in range(days)]
-    fields = ("status", "title", "start", "end", "resource__name", "user__username", "user__last_name", "user__first_name")
-    for status, title, begin, end, resource_name, username, last_name, first_name in rows.values_list(*fields):
+    # Only what the label shows: a room's week joins no room, a person's week no person.
+    if resource_first:  # "room · title"
+        values = rows.values_list("status", "start", "end", "resource__name", "title")
+        labelled = ((s, b, e, f"{name} · {title}") for s, b, e, name, title in values)
+    else:  # "title · person" (User.__str__)
+        people = rows.values_list("status", "start", "end", "title", "user__username", "user__last_name", "user__first_name")
+        labelled = ((s, b, e, f"{title} · {f'{last}{first}'.strip() or name}") for s, b, e, title, name, last, first in people)
+    for status, begin, end, label in labelled:
         index = (begin.astimezone(TZ).date() - start).days
         if 0 <= index < days:
-            person = f"{last_name}{first_name}".strip() or username  # User.__str__
-            label = f"{resource_name} · {title}" if resource_first else f"{title} · {person}"
             begin, end = begin.astimezone(zone), end.astimezone(zone)
             times = f"{begin.hour:02d}:{begin.minute:02d}–{end.hour:02d}:{end.minute:02d}"  # %H:%M–%H:%M
             by_day[index]["bookings"].append(CalendarEntry(status, times, label))
