@@ -136,8 +136,7 @@ def _feed_url(request: HttpRequest, user: User) -> str | None:
 def mine(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     now = timezone.now()
-    upcoming = selectors.upcoming_for_user(user, now=now, limit=MINE_UPCOMING)
-    past = selectors.bookings_for_user(user).exclude(pk__in=[b.pk for b in upcoming])[:MINE_PAST]
+    upcoming, past = selectors.booking_rows_for_user(user, now=now, upcoming=MINE_UPCOMING, earlier=MINE_PAST)
     return render(
         request, "booking/mine.html", {"upcoming": upcoming, "past": past, "now": now, "feed_url": _feed_url(request, user)}
     )

@@ -162,3 +162,30 @@ def test_the_admin_lists_every_booking_model(db: None) -> None:
             continue  # secrets are not listed; approvals show inside their booking
         assert admin.site.is_registered(model), model
         assert client.get(f"/admin/booking/{model._meta.model_name}/").status_code == 200, model
+
+
+def test_my_bookings_rows_in_each_language_with_each_ones_own_actions(li_ming: User, zhang_li: User, room: Resource) -> None:
+    """The rows are built in Python (portal/booking/templatetags/booking_rows.py) from words kept per
+    language and URLs reversed once: each page still gets its own language, its own bookings and
+    forms that act on exactly the row they are in."""
+    day = day_ahead(2)
+    mine = booking_create(user=li_ming, resource=room, start=at(day, 9), end=at(day, 10), title="<b>评审</b>")
+    theirs = booking_create(user=zhang_li, resource=room, start=at(day, 10), end=at(day, 11), title="周会")
+    client = api_for(li_ming)
+    pages = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        client.cookies["django_language"] = language
+        pages[language] = client.get("/booking/mine/").content.decode()
+    zh, en = pages["zh-hans"], pages["en"]
+    assert "<em>已确认</em>" in zh and ">签到</button>" in zh and "<em>confirmed</em>" not in zh
+    assert "<em>confirmed</em>" in en and ">Check in</button>" in en and "已确认" not in en
+    for html in (zh, en):
+        assert "&lt;b&gt;评审&lt;/b&gt;" in html and "<b>评审" not in html
+        assert f'action="/booking/b/{mine.pk}/check-in/"' in html and f'action="/booking/b/{mine.pk}/cancel/"' in html
+        assert f"booking-{theirs.pk}" not in html and f"{day:%Y-%m-%d} 09:00</time>–10:00" in html
+    other = api_for(zhang_li).get("/booking/mine/").content.decode()
+    assert f'action="/booking/b/{theirs.pk}/cancel/"' in other and f"booking-{mine.pk}" not in other
+    assert client.post(f"/booking/b/{mine.pk}/cancel/").status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == ("cancelled", "confirmed")
