@@ -22,7 +22,10 @@ from portal.booking.models import ACTIVE, Booking, Resource
 
 T = TypeVar("T")
 OVERLAP_CONSTRAINT = "booking_no_overlap"
-_SQLITE_WRITER = threading.Lock()
+# Re-entrant: on-commit callbacks run while the lock is still held (inside `serialized_transaction`,
+# as its transaction exits), and one of them may book in turn (a revoked pass freeing its parking).
+# The outer transaction has committed by then, so the same thread taking the lock again is safe.
+_SQLITE_WRITER = threading.RLock()
 
 Range = tuple[datetime, datetime]
 
