@@ -35,6 +35,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[SELENIUM_ERRORS]))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """pytest-timeout arms one timer for a test's whole protocol and stops it as soon as a failure
+    is reported (its pytest_exception_interact hook), so the retry above would run with no timeout
+    at all: a hang in it would hold CI until CI's own limit. Arm it again for each retry."""
+    if getattr(item, "execution_count", 1) > 1:
+        import pytest_timeout
+
+        timeout_settings = pytest_timeout._get_item_settings(item)
+        if timeout_settings.timeout:
+            item.config.pluginmanager.hook.pytest_timeout_set_timer(item=item, settings=timeout_settings)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_device_memory() -> None:
     """The bridge's per-process memory (presence write marks, the device cache) is keyed by ids
