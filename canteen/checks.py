@@ -18,7 +18,7 @@ def alipay_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             return []  # a demo deployment that chose it
         return [
             Error(
-                "Alipay top-ups run against the local simulated gateway: anyone signed in could credit a wallet without paying.",
+                "Alipay runs against the local simulated gateway: anyone could credit a wallet or pay a fee without paying.",
                 hint="Set ALIPAY_MODE=live with "
                 + ", ".join(LIVE_SETTINGS)
                 + " (or ALIPAY_SIMULATED_IN_PRODUCTION=True for a demo).",
